@@ -1,0 +1,50 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install migrate seed lint worker beat clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Local demo: SQLite, Celery eager, DEBUG on.  Seeds once (the seed is idempotent anyway).
+run: export DJANGO_DEBUG ?= 1
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	@if [ ! -f .demo-seeded ]; then $(BIN)/python manage.py seed_demo && touch .demo-seeded; \
+	else echo "Demo already seeded (rm .demo-seeded to seed again)."; fi
+	@echo ""
+	@echo "  Store pages : http://$(HOST):$(PORT)/store/    (e.g. manager-dk-cph01 / demo-password)"
+	@echo "  HQ admin    : http://$(HOST):$(PORT)/admin/    (admin / admin)"
+	@echo "  API docs    : http://$(HOST):$(PORT)/api/docs/ (Authorization: Api-Key <key printed by seed_demo>)"
+	@echo "  Health      : http://$(HOST):$(PORT)/healthz"
+	@echo ""
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+# Production layout (needs DATABASE_URL and REDIS_URL).
+worker: install
+	$(BIN)/celery -A retail worker --loglevel=INFO
+
+beat: install
+	$(BIN)/celery -A retail beat --loglevel=INFO
+
+clean:
+	rm -rf $(VENV) .demo-seeded db.sqlite3 staticfiles .pytest_cache

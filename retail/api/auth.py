@@ -1,0 +1,69 @@
+"""API-key authentication for channel clients (``Authorization: Api-Key <key>``)."""
+
+from django.utils.functional import cached_property
+from rest_framework import authentication, exceptions
+
+from retail.models import ApiClient, ApiClientKey
+
+KEYWORD = "Api-Key"
+
+
+class ApiClientUser:
+    """The ``request.user`` of a key-authenticated call; ``request.auth`` is the ApiClient."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    is_staff = False
+    is_superuser = False
+
+    def __init__(self, client: ApiClient):
+        self.client = client
+        self.pk = None
+        self.id = None
+
+    def __str__(self):
+        return f"api-client:{self.client.pk}"
+
+    @cached_property
+    def username(self) -> str:
+        return str(self)
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return False
+
+
+class ApiKeyAuthentication(authentication.BaseAuthentication):
+    """Authenticate a channel client by its hashed, revocable, expiring key."""
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        keyword, _, key = header.partition(" ")
+        if keyword != KEYWORD:
+            return None
+        key = key.strip()
+        if not key:
+            raise exceptions.AuthenticationFailed("No API key given after 'Api-Key'.")
+        prefix, _, _ = key.partition(".")
+        api_key = (
+            ApiClientKey.objects.get_usable_keys()
+            .select_related("client__channel", "client__store")
+            .filter(prefix=prefix)
+            .first()
+        )
+        if api_key is None or not api_key.is_valid(key):
+            raise exceptions.AuthenticationFailed("Invalid or revoked API key.")
+        if api_key.has_expired:
+            raise exceptions.AuthenticationFailed("This API key has expired.")
+        client = api_key.client
+        if not client.is_active or not client.channel.is_active:
+            raise exceptions.AuthenticationFailed("This API client is disabled.")
+        return ApiClientUser(client), client
+
+    def authenticate_header(self, request):
+        return KEYWORD
+
+
+def request_client(request) -> ApiClient | None:
+    """Return the channel client of a key-authenticated request, else None."""
+    return request.auth if isinstance(request.auth, ApiClient) else None

@@ -1,0 +1,121 @@
+"""Core API: channels, stores, products (read-only) and customers (lookup, sign-up)."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from retail.api import filters, serializers
+from retail.api.auth import request_client
+from retail.api.idempotency import IdempotentMixin
+from retail.models import Channel, Customer, Product, ProductGtin, Store
+from retail.selectors import customer_find
+from retail.services.customers import customer_create
+
+ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
+
+
+class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
+    """Sales channels with their market, currency and language."""
+
+    queryset = Channel.objects.all()
+    serializer_class = serializers.ChannelSerializer
+    filterset_class = filters.ChannelFilter
+    lookup_field = "code"
+
+
+class StoreViewSet(viewsets.ReadOnlyModelViewSet):
+    """Stores and warehouses with address, coordinates, services and opening hours."""
+
+    queryset = Store.objects.prefetch_related("opening_hours", "special_hours")
+    serializer_class = serializers.StoreSerializer
+    filterset_class = filters.StoreFilter
+    lookup_field = "code"
+
+
+class ProductViewSet(viewsets.ReadOnlyModelViewSet):
+    """The catalogue: filter by SKU, GTIN, category (with sub-categories), brand or words."""
+
+    queryset = (
+        Product.objects.select_related("brand", "category", "vat_class")
+        .prefetch_related(
+            Prefetch("gtins", queryset=ProductGtin.objects.order_by("-is_primary", "gtin"))
+        )
+        .order_by("sku")
+        .distinct()
+    )
+    serializer_class = serializers.ProductSerializer
+    filterset_class = filters.ProductFilter
+    lookup_field = "sku"
+    lookup_value_regex = "[^/]+"
+
+
+class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Customers: a channel finds one only by an identifier it presents; no listing."""
+
+    queryset = Customer.objects.none()
+    serializer_class = serializers.CustomerSerializer
+    pagination_class = None
+    filter_backends = []
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        client = request_client(self.request)
+        context["channel"] = client.channel if client else None
+        return context
+
+    @extend_schema(
+        request=serializers.CustomerCreateSerializer,
+        responses={201: serializers.CustomerSerializer, 400: ERROR, 409: ERROR, 422: ERROR},
+        description=(
+            "Register a customer profile (e.g. a new webshop account) with the channel's "
+            "external id and consents. Needs an `Idempotency-Key` header."
+        ),
+    )
+    def create(self, request, *args, **kwargs):
+        data = serializers.CustomerCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = request_client(request)
+        customer = customer_create(
+            channel=client.channel if client else None,
+            **{k: (str(v) if k == "phone" and v else v) for k, v in data.validated_data.items()},
+        )
+        body = serializers.CustomerSerializer(customer, context=self.get_serializer_context()).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=serializers.CustomerLookupSerializer,
+        responses={200: serializers.CustomerSerializer, 400: ERROR, 404: ERROR},
+        description=(
+            "Find the customer by exactly one identifier: member number, e-mail, phone, or "
+            "this channel's external id. A POST so that personal data stays out of URLs and logs."
+        ),
+    )
+    @action(detail=False, methods=["post"], url_path="lookup")
+    def lookup(self, request):
+        data = serializers.CustomerLookupSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        client = request_client(request)
+        values = {k: (str(v) if v else "") for k, v in data.validated_data.items()}
+        customer = customer_find(channel=client.channel if client else None, **values)
+        return Response(
+            serializers.CustomerSerializer(customer, context=self.get_serializer_context()).data
+        )
+
+    # The lookup is a read; only create needs an Idempotency-Key.
+    def initial(self, request, *args, **kwargs):
+        self.idempotency_methods = ("POST",) if self.action == "create" else ()
+        super().initial(request, *args, **kwargs)
+
+
+class MeView(APIView):
+    """Who the calling key belongs to: client name, channel and (for a POS) store."""
+
+    @extend_schema(responses={200: serializers.ApiClientSerializer, 401: ERROR})
+    def get(self, request):
+        client = request_client(request)
+        if client is None:
+            return Response({"name": str(request.user), "channel": None, "store": None})
+        return Response(serializers.ApiClientSerializer(client).data)

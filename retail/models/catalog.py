@@ -1,0 +1,208 @@
+"""What we sell: products, their GTINs, brands, the category tree and VAT."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from treebeard.mp_tree import MP_Node
+
+from retail.errors import InvalidGtinError
+from retail.gtin import gtin14
+from retail.models.common import Currency
+from retail.models.locations import code_validator
+from retail.money import AMOUNT_MAX_DIGITS
+
+
+def validate_gtin(value: str) -> None:
+    try:
+        gtin14(value)
+    except InvalidGtinError as exc:
+        raise ValidationError(exc.message, code="invalid_gtin") from exc
+
+
+class Brand(models.Model):
+    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Category(MP_Node):
+    """A node of the category tree; the materialised path makes "this and below" one query."""
+
+    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=100)
+
+    node_order_by = ["name"]
+
+    class Meta:
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class VatClass(models.Model):
+    """A VAT class (standard, reduced, food, zero); its rate depends on country and date."""
+
+    code = models.CharField(max_length=16, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "VAT class"
+        verbose_name_plural = "VAT classes"
+
+    def __str__(self):
+        return self.name
+
+
+class VatRate(models.Model):
+    """The VAT rate of a class in a country from ``valid_from`` until ``valid_to`` (exclusive).
+
+    An open ``valid_to`` means until further notice.  Periods of one country and
+    class may not overlap (checked in ``clean`` and, on PostgreSQL, by an
+    exclusion constraint).
+    """
+
+    country = CountryField()
+    vat_class = models.ForeignKey(VatClass, on_delete=models.PROTECT, related_name="rates")
+    rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+        help_text=_("Percent, e.g. 25.00."),
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text=_("First day no longer valid."))
+
+    class Meta:
+        ordering = ["country", "vat_class", "valid_from"]
+        verbose_name = "VAT rate"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
+                name="vat_rate_valid_to_after_from",
+                violation_error_message=_("'Valid to' must be after 'valid from'."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rate__gte=0) & Q(rate__lt=100), name="vat_rate_percent_range"
+            ),
+            models.UniqueConstraint(
+                fields=["country", "vat_class", "valid_from"], name="vat_rate_unique_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country} {self.vat_class.code} {self.rate}% from {self.valid_from}"
+
+    def clean(self):
+        super().clean()
+        if not (self.country and self.vat_class_id and self.valid_from):
+            return
+        overlapping = VatRate.objects.filter(
+            country=self.country, vat_class_id=self.vat_class_id
+        ).exclude(pk=self.pk)
+        if self.valid_to:
+            overlapping = overlapping.filter(valid_from__lt=self.valid_to)
+        overlapping = overlapping.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=self.valid_from))
+        if overlapping.exists():
+            raise ValidationError(
+                {
+                    "valid_from": _(
+                        "This period overlaps another rate of the same class and country."
+                    )
+                }
+            )
+
+
+class Product(models.Model):
+    sku = models.CharField(max_length=64, unique=True, verbose_name="SKU")
+    name = models.CharField(max_length=200)
+    brand = models.ForeignKey(
+        Brand, on_delete=models.PROTECT, related_name="products", null=True, blank=True
+    )
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
+    vat_class = models.ForeignKey(VatClass, on_delete=models.PROTECT, related_name="products")
+    unit_cost_amount = models.DecimalField(
+        max_digits=AMOUNT_MAX_DIGITS,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Purchase cost per unit, excluding VAT; for margin checks."),
+    )
+    unit_cost_currency = models.CharField(
+        max_length=3, choices=Currency.choices, default=Currency.DKK
+    )
+    is_active = models.BooleanField(default=True)
+    attributes = models.JSONField(default=dict, blank=True, help_text=_("E.g. colour, size."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sku"]
+        indexes = [models.Index(fields=["category", "is_active"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit_cost_amount__isnull=True) | Q(unit_cost_amount__gte=0),
+                name="product_unit_cost_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.sku} {self.name}"
+
+
+class ProductGtin(models.Model):
+    """A barcode of a product; a multipack GTIN maps to the same SKU with its pack quantity."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="gtins")
+    gtin = models.CharField(
+        max_length=14, validators=[validate_gtin], verbose_name="GTIN", help_text=_("As printed.")
+    )
+    gtin14 = models.CharField(max_length=14, unique=True, editable=False, verbose_name="GTIN-14")
+    pack_quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    is_primary = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["product", "-is_primary", "gtin"]
+        verbose_name = "GTIN"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gtin14__regex=r"^[0-9]{14}$"), name="product_gtin14_digits"
+            ),
+            models.CheckConstraint(
+                condition=Q(pack_quantity__gte=1), name="product_gtin_pack_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["product"],
+                condition=Q(is_primary=True),
+                name="product_gtin_one_primary",
+                violation_error_message=_("A product has one primary GTIN."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.gtin
+
+    def save(self, *args, **kwargs):
+        self._set_gtin14()
+        super().save(*args, **kwargs)
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude=exclude)
+        self._set_gtin14()
+
+    def _set_gtin14(self):
+        # Derived column: the canonical key scanners and lookups use.
+        try:
+            self.gtin14 = gtin14(self.gtin)
+        except InvalidGtinError as exc:
+            raise ValidationError({"gtin": exc.message}) from exc

@@ -1,0 +1,74 @@
+"""What each staff role may do, as Django permission groups kept in step on every migrate.
+
+Permissions follow the role: a user's groups are set from their role by
+``staff_assign_role``; the groups' permissions are set here.  Store scoping
+(which rows a role sees) is the admin's and the store pages' job.
+"""
+
+from django.contrib.auth.models import Group, Permission
+
+from retail.models.staff import StaffRole
+
+ROLE_GROUP_NAMES = {
+    StaffRole.STORE_CLERK: "Store clerk",
+    StaffRole.STORE_MANAGER: "Store manager",
+    StaffRole.HQ: "HQ",
+}
+
+# "app_label.codename", or "app_label.*" for every permission of an app.
+ROLE_PERMISSIONS = {
+    StaffRole.STORE_CLERK: [
+        "retail.view_store",
+        "retail.view_openinghours",
+        "retail.view_specialopeninghours",
+        "retail.view_product",
+        "retail.view_productgtin",
+        "retail.view_customer",
+    ],
+    StaffRole.STORE_MANAGER: [
+        "retail.view_store",
+        "retail.view_openinghours",
+        "retail.add_openinghours",
+        "retail.change_openinghours",
+        "retail.delete_openinghours",
+        "retail.view_specialopeninghours",
+        "retail.add_specialopeninghours",
+        "retail.change_specialopeninghours",
+        "retail.delete_specialopeninghours",
+        "retail.view_product",
+        "retail.view_productgtin",
+        "retail.view_customer",
+        "retail.view_staffprofile",
+    ],
+    StaffRole.HQ: [
+        "retail.*",
+        "pricing.*",
+        "inventory.*",
+        "loyalty.*",
+        "orders.*",
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
+    ],
+}
+
+# Roles that work in the admin; clerks use the store pages only.
+ADMIN_ROLES = {StaffRole.STORE_MANAGER, StaffRole.HQ}
+
+
+def _permissions_for(specs: list[str]) -> list[Permission]:
+    perms = []
+    for spec in specs:
+        app_label, codename = spec.split(".", 1)
+        qs = Permission.objects.filter(content_type__app_label=app_label)
+        if codename != "*":
+            qs = qs.filter(codename=codename)
+        perms.extend(qs)
+    return perms
+
+
+def sync_role_groups(**kwargs) -> None:
+    """Create the role groups and set exactly the permissions above (post_migrate)."""
+    for role, group_name in ROLE_GROUP_NAMES.items():
+        group, _ = Group.objects.get_or_create(name=group_name)
+        group.permissions.set(_permissions_for(ROLE_PERMISSIONS[role]))

@@ -1,0 +1,100 @@
+"""Reads of the retail core that other apps and the API share."""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from retail.errors import CustomerIdentifierRequiredError, CustomerNotFoundError
+from retail.gtin import gtin14
+from retail.models import Category, Channel, Customer, Product, StaffProfile, Store
+
+
+def customer_group_codes(*, customer: Customer, at: datetime | None = None) -> frozenset[str]:
+    """Return the codes of the groups ``customer`` belongs to at ``at`` (what pricing reads)."""
+    at = at or timezone.now()
+    return frozenset(
+        customer.memberships.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=at),
+            Q(valid_to__isnull=True) | Q(valid_to__gt=at),
+        ).values_list("group__code", flat=True)
+    )
+
+
+def customer_find(
+    *,
+    channel: Channel | None,
+    member_number: str = "",
+    email: str = "",
+    phone: str = "",
+    external_id: str = "",
+    external_id_kind: str = "",
+) -> Customer:
+    """Find the one customer the caller identifies; a channel sees only its own external ids.
+
+    Exactly one identifier must be given.  Raises
+    ``CustomerIdentifierRequiredError`` or ``CustomerNotFoundError``.
+    """
+    given = {
+        k: v
+        for k, v in {
+            "member_number": member_number,
+            "email": email,
+            "phone": phone,
+            "external_id": external_id,
+        }.items()
+        if v
+    }
+    if len(given) != 1:
+        raise CustomerIdentifierRequiredError()
+    qs = Customer.objects.all()
+    if member_number:
+        qs = qs.filter(member_number=member_number)
+    elif email:
+        qs = qs.filter(email__iexact=email.strip())
+    elif phone:
+        qs = qs.filter(phone=phone)
+    else:
+        if channel is None:
+            raise CustomerIdentifierRequiredError("An external id is only known within a channel.")
+        ext = {"external_ids__channel": channel, "external_ids__value": external_id}
+        if external_id_kind:
+            ext["external_ids__kind"] = external_id_kind
+        qs = qs.filter(**ext)
+    customer = qs.select_related("preferred_store").first()
+    if customer is None:
+        raise CustomerNotFoundError()
+    return customer
+
+
+def product_find_by_code(*, code: str) -> Product | None:
+    """Return the product a staff member typed or scanned: a SKU or any of its GTINs."""
+    code = code.strip()
+    product = Product.objects.filter(sku=code).first()
+    if product is None and code.isdigit():
+        try:
+            key = gtin14(code)
+        except Exception:
+            return None
+        product = Product.objects.filter(gtins__gtin14=key).first()
+    return product
+
+
+def category_with_descendants(*, code: str) -> QuerySet[Category]:
+    """Return the category ``code`` and everything below it (one query on the path)."""
+    node = Category.objects.filter(code=code).first()
+    if node is None:
+        return Category.objects.none()
+    return Category.objects.filter(path__startswith=node.path)
+
+
+def stores_for_user(user) -> QuerySet[Store]:
+    """Return the stores a user may see: all for HQ and superusers, else their own."""
+    if user.is_superuser:
+        return Store.objects.all()
+    profile = StaffProfile.objects.filter(user=user).first()
+    if profile is None:
+        return Store.objects.none()
+    if profile.is_hq:
+        return Store.objects.all()
+    return profile.stores.all()

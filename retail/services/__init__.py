@@ -1,0 +1,1 @@
+"""Services: every write of the retail core goes through these functions."""

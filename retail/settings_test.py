@@ -1,0 +1,20 @@
+"""Test settings: the production settings with what a test client cannot do turned off."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from retail.settings import *  # noqa: F403
+from retail.settings import REST_FRAMEWORK
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+# Fast hashing: tests create many users; production keeps the default hashers.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_client": "100000/min"}}

@@ -1,0 +1,9 @@
+"""Pages for store staff (placeholder until the store pages land)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+
+
+@login_required
+def home(request):
+    return HttpResponse("Store pages")

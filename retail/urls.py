@@ -1,0 +1,44 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+import retail.api.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
+from retail.health import healthz
+
+admin.site.site_header = "Retail back office"
+admin.site.site_title = "Retail back office"
+admin.site.index_title = "HQ"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="store:home", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("store/", include("retail.store.urls")),
+    path("api/v1/", include("retail.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]
+
+handler404 = "retail.urls.not_found"
+handler500 = "retail.urls.server_error"
+
+
+def not_found(request, exception=None):
+    from django.views.defaults import page_not_found
+
+    from retail.api.errors import json_not_found
+
+    if request.path.startswith("/api/"):
+        return json_not_found(request, exception)
+    return page_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views.defaults import server_error as html_server_error
+
+    from retail.api.errors import json_server_error
+
+    if request.path.startswith("/api/"):
+        return json_server_error(request)
+    return html_server_error(request)
