@@ -210,6 +210,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "CurrencyEnum": "retail.models.Currency.choices",
         "LanguageEnum": "retail.models.Language.choices",
+        "ChannelKindEnum": "retail.models.locations.ChannelKind.choices",
+        "StoreKindEnum": "retail.models.locations.StoreKind.choices",
+        "ExternalIdKindEnum": "retail.models.customers.ExternalIdKind.choices",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -81,8 +81,8 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, parent=None, **kwargs):
         if parent is None:
-            return model_class.add_root(**kwargs)
-        return parent.add_child(**kwargs)
+            return model_class.objects.add_root(kwargs)
+        return model_class.objects.add_child(parent, kwargs)
 
 
 class VatClassFactory(factory.django.DjangoModelFactory):
@@ -98,6 +98,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Product
         django_get_or_create = ("sku",)
+        skip_postgeneration_save = True
 
     sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
     name = factory.Sequence(lambda n: f"Product {n}")

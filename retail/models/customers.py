@@ -112,16 +112,19 @@ class CustomerGroupMembership(models.Model):
         return f"{self.customer} in {self.group}"
 
 
+class ExternalIdKind(models.TextChoices):
+    ACCOUNT = "account", _("Account id")
+    CARD = "card", _("Card number")
+
+
 class CustomerExternalId(models.Model):
     """How a channel knows the customer: a webshop account id, a POS loyalty card number."""
 
-    class Kind(models.TextChoices):
-        ACCOUNT = "account", _("Account id")
-        CARD = "card", _("Card number")
+    Kind = ExternalIdKind
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ACCOUNT)
+    kind = models.CharField(max_length=16, choices=ExternalIdKind.choices, default=ExternalIdKind.ACCOUNT)
     value = models.CharField(max_length=100)
 
     class Meta:
