@@ -124,7 +124,9 @@ class CustomerExternalId(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=16, choices=ExternalIdKind.choices, default=ExternalIdKind.ACCOUNT)
+    kind = models.CharField(
+        max_length=16, choices=ExternalIdKind.choices, default=ExternalIdKind.ACCOUNT
+    )
     value = models.CharField(max_length=100)
 
     class Meta:
