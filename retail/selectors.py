@@ -1,13 +1,23 @@
 """Reads of the retail core that other apps and the API share."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from retail.errors import CustomerIdentifierRequiredError, CustomerNotFoundError
 from retail.gtin import gtin14
-from retail.models import Category, Channel, Customer, Product, StaffProfile, Store
+from retail.models import (
+    Category,
+    Channel,
+    Customer,
+    OpeningHours,
+    Product,
+    SpecialOpeningHours,
+    StaffProfile,
+    Store,
+)
 
 
 def customer_group_codes(*, customer: Customer, at: datetime | None = None) -> frozenset[str]:
@@ -98,3 +108,68 @@ def stores_for_user(user) -> QuerySet[Store]:
     if profile.is_hq:
         return Store.objects.all()
     return profile.stores.all()
+
+
+def staff_profile_for(user) -> StaffProfile | None:
+    """Return the staff profile of ``user``, or None for a customer-facing or anonymous user.
+
+    Uses the user's cached reverse relation, so repeated calls in one request
+    cost one query.
+    """
+    if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
+        return None
+    try:
+        return user.staff_profile
+    except StaffProfile.DoesNotExist:
+        return None
+
+
+def user_sees_all_stores(user) -> bool:
+    """Return whether ``user`` sees every store's data: superusers and HQ staff."""
+    if getattr(user, "is_superuser", False):
+        return True
+    profile = staff_profile_for(user)
+    return profile is not None and profile.is_hq
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """A store's opening hours on one local date; no spans means closed all day."""
+
+    day: date
+    spans: tuple[tuple[time, time], ...]
+    is_special: bool = False
+    note: str = ""
+
+    @property
+    def is_closed(self) -> bool:
+        return not self.spans
+
+    def is_open_at(self, moment: time) -> bool:
+        return any(opens <= moment < closes for opens, closes in self.spans)
+
+
+def store_hours_on(*, store: Store, day: date) -> DayHours:
+    """Return the hours of ``store`` on the local date ``day``; a special date beats the week."""
+    special = SpecialOpeningHours.objects.filter(store=store, date=day).first()
+    if special is not None:
+        spans = () if special.is_closed else ((special.opens_at, special.closes_at),)
+        return DayHours(day=day, spans=spans, is_special=True, note=special.note)
+    spans = tuple(
+        OpeningHours.objects.filter(store=store, weekday=day.weekday())
+        .order_by("opens_at")
+        .values_list("opens_at", "closes_at")
+    )
+    return DayHours(day=day, spans=spans)
+
+
+def product_search_by_name(*, text: str, limit: int = 20) -> list[Product]:
+    """Return up to ``limit`` products whose name contains ``text`` (case-insensitive)."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        Product.objects.filter(name__icontains=text)
+        .select_related("brand", "category")
+        .order_by("-is_active", "name", "sku")[:limit]
+    )

@@ -1,9 +1,116 @@
-"""Pages for store staff (placeholder until the store pages land)."""
+"""Pages for store staff: their store today, and a product lookup by scan, SKU or name.
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+Views parse the request, call selectors and render; the store a page works in
+is always one of ``stores_for_user(request.user)``.
+"""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from retail.errors import InvalidGtinError
+from retail.gtin import gtin14
+from retail.models import Category
+from retail.selectors import (
+    product_find_by_code,
+    product_search_by_name,
+    staff_profile_for,
+    store_hours_on,
+    stores_for_user,
+)
+from retail.store.access import current_store, forbidden, remember_store, staff_required
+
+# A scanner sends at most 14 digits; anything far longer is not a code or a name.
+MAX_CODE_LENGTH = 100
+NAME_MATCH_LIMIT = 20
 
 
-@login_required
+def _page_context(request, stores=None) -> dict:
+    """What the base template shows on every page: the store and the user's role."""
+    stores = stores if stores is not None else stores_for_user(request.user)
+    profile = staff_profile_for(request.user)
+    store = current_store(request, stores)
+    return {
+        "store": store,
+        # Times on store pages are the store's local time.
+        "store_tz": store.time_zone if store else "UTC",
+        "role": profile.get_role_display() if profile else _("Superuser"),
+    }
+
+
+@staff_required
 def home(request):
-    return HttpResponse("Store pages")
+    """Show the store the user works in: address, today's hours, and a store picker if several."""
+    stores = stores_for_user(request.user)
+    context = _page_context(request, stores)
+    store = context["store"]
+    if store is not None:
+        local_now = timezone.now().astimezone(store.tz)
+        hours = store_hours_on(store=store, day=local_now.date())
+        context.update(
+            local_now=local_now,
+            hours=hours,
+            open_now=hours.is_open_at(local_now.time()),
+        )
+    if stores.count() > 1:
+        context["store_choices"] = stores.order_by("country", "name")
+    return TemplateResponse(request, "store/home.html", context)
+
+
+@require_POST
+@staff_required
+def select_store(request):
+    """Switch the session to another of the user's stores; any other store is refused."""
+    code = request.POST.get("store", "")
+    store = stores_for_user(request.user).filter(code=code).first()
+    if store is None:
+        return forbidden(
+            request, message=_("You cannot work in store '%(code)s'.") % {"code": code}
+        )
+    remember_store(request, store)
+    messages.success(request, _("You are now working in %(store)s.") % {"store": store.name})
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
+    return redirect("store:home")
+
+
+@staff_required
+def product_lookup(request):
+    """Find a product by a scanned or typed SKU or GTIN; fall back to a search by name."""
+    context = _page_context(request)
+    code = request.GET.get("code", "").strip()[:MAX_CODE_LENGTH]
+    context["code"] = code
+    if not code:
+        return TemplateResponse(request, "store/product_lookup.html", context)
+    product = product_find_by_code(code=code)
+    if product is None:
+        context["name_matches"] = product_search_by_name(text=code, limit=NAME_MATCH_LIMIT)
+        context["name_match_limit"] = NAME_MATCH_LIMIT
+        return TemplateResponse(request, "store/product_lookup.html", context)
+    try:
+        scanned = gtin14(code) if code.isdigit() else None
+    except InvalidGtinError:
+        scanned = None
+    category = product.category
+    gtins = [
+        {"gtin": gtin, "kind": _gtin_kind(gtin.gtin), "scanned": gtin.gtin14 == scanned}
+        for gtin in product.gtins.all()
+    ]
+    context.update(
+        product=product,
+        category_path=[*Category.objects.get_ancestors(category), category],
+        gtins=gtins,
+        scanned_gtin=next((row["gtin"] for row in gtins if row["scanned"]), None),
+    )
+    return TemplateResponse(request, "store/product_lookup.html", context)
+
+
+def _gtin_kind(gtin: str) -> str:
+    return {8: "EAN-8", 12: "UPC-A", 13: "EAN-13", 14: "GTIN-14"}.get(len(gtin), "GTIN")
