@@ -1,0 +1,238 @@
+"""The engine's vocabulary: frozen dataclasses in, frozen dataclasses out.
+
+The engine imports no Django model.  ``pricing.loader`` builds the inputs
+from the database; tests build them by hand.  Money is ``Decimal`` in the
+``currency`` of the context, VAT-inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+# Kinds and policies mirror pricing.models.CampaignKind / StackingPolicy / MixBenefit values.
+PERCENT_OFF = "percent_off"
+AMOUNT_OFF = "amount_off"
+FIXED_PRICE = "fixed_price"
+MULTIBUY = "multibuy"
+MIX_MATCH = "mix_match"
+BUNDLE = "bundle"
+SPEND_THRESHOLD = "spend_threshold"
+GIFT_WITH_PURCHASE = "gift_with_purchase"
+
+EXCLUSIVE = "exclusive"
+BEST_PRICE = "best_price"
+COMPOUND = "compound"
+
+BENEFIT_FIXED_PRICE = "fixed_price"
+BENEFIT_CHEAPEST_FREE = "cheapest_free"
+BENEFIT_CHEAPEST_PERCENT = "cheapest_percent"
+
+
+@dataclass(frozen=True, slots=True)
+class ProductInfo:
+    """What the engine knows of a product: enough to match targets and to split VAT."""
+
+    product_id: int
+    sku: str
+    name: str
+    category_ids: frozenset[int]  # its category and every ancestor
+    brand_id: int | None
+    set_ids: frozenset[int]  # the ProductSets it belongs to
+    vat_rate: Decimal  # percent, for the store's/channel's country at ``at``
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRule:
+    """One price list entry that could price a product (scope empty = all)."""
+
+    price_list_code: str
+    priority: int
+    product_id: int
+    amount: Decimal
+    valid_from: datetime
+    valid_to: datetime | None
+    channel_ids: frozenset[int] = frozenset()
+    store_ids: frozenset[int] = frozenset()
+    group_codes: frozenset[str] = frozenset()
+
+    @property
+    def is_public(self) -> bool:
+        return not self.group_codes
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Products a campaign (or a bundle component) applies to; matches if any include
+    matches and no exclude matches.  ``quantity`` is a bundle component's count."""
+
+    product_ids: frozenset[int] = frozenset()
+    category_ids: frozenset[int] = frozenset()
+    brand_ids: frozenset[int] = frozenset()
+    set_ids: frozenset[int] = frozenset()
+    exclude_product_ids: frozenset[int] = frozenset()
+    exclude_category_ids: frozenset[int] = frozenset()
+    exclude_brand_ids: frozenset[int] = frozenset()
+    exclude_set_ids: frozenset[int] = frozenset()
+    quantity: int = 1
+    # A spend threshold on the whole basket: every product matches.
+    everything: bool = False
+
+    def matches(self, product: ProductInfo) -> bool:
+        if (
+            product.product_id in self.exclude_product_ids
+            or product.category_ids & self.exclude_category_ids
+            or (product.brand_id is not None and product.brand_id in self.exclude_brand_ids)
+            or product.set_ids & self.exclude_set_ids
+        ):
+            return False
+        return (
+            self.everything
+            or product.product_id in self.product_ids
+            or bool(product.category_ids & self.category_ids)
+            or (product.brand_id is not None and product.brand_id in self.brand_ids)
+            or bool(product.set_ids & self.set_ids)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignRule:
+    """A campaign as the engine sees it.  Scope sets empty = all.
+
+    Parameters by kind (see pricing.models.Campaign): percent, amount, price,
+    buy_quantity, pay_quantity, mix_benefit, threshold_amount, gift_product_id,
+    gift_quantity; ``components`` are a bundle's targets (each with quantity).
+    """
+
+    campaign_id: int
+    code: str
+    name: str
+    kind: str
+    stacking: str
+    priority: int
+    valid_from: datetime
+    valid_to: datetime | None
+    target: Target
+    receipt_text: tuple[tuple[str, str], ...] = ()  # (language, text) pairs
+    currency: str | None = None
+    channel_ids: frozenset[int] = frozenset()
+    store_ids: frozenset[int] = frozenset()
+    group_codes: frozenset[str] = frozenset()
+    requires_coupon: bool = False
+    max_applications: int | None = None
+    percent: Decimal | None = None
+    amount: Decimal | None = None
+    price: Decimal | None = None
+    buy_quantity: int | None = None
+    pay_quantity: int | None = None
+    mix_benefit: str = ""
+    threshold_amount: Decimal | None = None
+    gift_product_id: int | None = None
+    gift_quantity: int = 1
+    components: tuple[Target, ...] = ()
+
+    def text(self, language: str) -> str:
+        texts = dict(self.receipt_text)
+        return texts.get(language) or texts.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Everything in force that can touch one basket (from the loader, or built by hand)."""
+
+    products: dict[int, ProductInfo]
+    prices: tuple[PriceRule, ...]
+    campaigns: tuple[CampaignRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PricingContext:
+    """Who buys where and when.  ``unlocked_campaign_ids``: campaigns whose coupon was
+    presented and is valid for this customer now (the loader checks the codes)."""
+
+    at: datetime
+    currency: str
+    language: str = "en"
+    channel_id: int | None = None
+    store_id: int | None = None
+    customer_id: int | None = None
+    group_codes: frozenset[str] = frozenset()
+    unlocked_campaign_ids: frozenset[int] = frozenset()
+    # code -> campaign id, for reporting per presented coupon whether it applied
+    coupon_campaigns: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BasketLine:
+    line_id: str
+    product_id: int
+    quantity: int
+
+
+# ---- results -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Discount:
+    """One campaign's share of a line's discount, in minor units of the currency."""
+
+    campaign_code: str
+    campaign_name: str
+    kind: str
+    text: str  # receipt text in the context's language
+    amount: Decimal
+    coupon_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricedLine:
+    line_id: str
+    product_id: int
+    sku: str
+    quantity: int
+    unit_price: Decimal  # base price per unit
+    price_list_code: str
+    base_total: Decimal  # unit_price * quantity
+    discounts: tuple[Discount, ...]  # line-level and allocated basket-level discounts
+    total: Decimal  # base_total - sum(discounts); sums exactly to the basket total
+    vat_rate: Decimal
+    vat_amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class VatLine:
+    rate: Decimal
+    gross: Decimal
+    net: Decimal
+    vat: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A nudge: ``missing_quantity`` more items or ``missing_amount`` more spend gets a deal."""
+
+    campaign_code: str
+    message: str
+    missing_quantity: int | None = None
+    missing_amount: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CouponResult:
+    code: str
+    applied: bool
+    reason: str = ""  # e.g. "not_applicable" when valid but nothing in the basket qualifies
+
+
+@dataclass(frozen=True, slots=True)
+class PricedBasket:
+    currency: str
+    lines: tuple[PricedLine, ...]
+    subtotal: Decimal  # sum of base totals
+    discount_total: Decimal
+    total: Decimal
+    vat: tuple[VatLine, ...]
+    hints: tuple[Hint, ...] = ()
+    coupons: tuple[CouponResult, ...] = ()
+    applied_campaigns: tuple[str, ...] = field(default=())
