@@ -197,7 +197,6 @@ class Campaign(models.Model):
     currency = models.CharField(
         max_length=3,
         choices=Currency.choices,
-        null=True,
         blank=True,
         help_text=_(
             "Required when the campaign has amounts; a percent campaign may leave it empty."
@@ -266,7 +265,7 @@ class Campaign(models.Model):
                     & Q(price__isnull=True)
                     & Q(threshold_amount__isnull=True)
                 )
-                | Q(currency__isnull=False),
+                | ~Q(currency=""),
                 name="campaign_amounts_have_currency",
                 violation_error_message=_("A campaign with amounts needs a currency."),
             ),

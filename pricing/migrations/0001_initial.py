@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('receipt_text', models.JSONField(blank=True, default=dict, help_text='Per language, e.g. {"da": "3 for 2", "en": "3 for 2"}.')),
                 ('kind', models.CharField(choices=[('percent_off', 'Percent off'), ('amount_off', 'Amount off each'), ('fixed_price', 'Fixed price each'), ('multibuy', 'Multibuy (buy N pay M / N for a price)'), ('mix_match', 'Mix & match across a set'), ('bundle', 'Bundle (A + B + C for a price)'), ('spend_threshold', 'Spend threshold'), ('gift_with_purchase', 'Gift with purchase')], max_length=24)),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('active', 'Active'), ('paused', 'Paused'), ('ended', 'Ended')], default='draft', max_length=8)),
-                ('currency', models.CharField(blank=True, choices=[('DKK', 'Danish krone'), ('SEK', 'Swedish krona'), ('NOK', 'Norwegian krone'), ('EUR', 'Euro')], help_text='Required when the campaign has amounts; a percent campaign may leave it empty.', max_length=3, null=True)),
+                ('currency', models.CharField(blank=True, choices=[('DKK', 'Danish krone'), ('SEK', 'Swedish krona'), ('NOK', 'Norwegian krone'), ('EUR', 'Euro')], help_text='Required when the campaign has amounts; a percent campaign may leave it empty.', max_length=3)),
                 ('valid_from', models.DateTimeField()),
                 ('valid_to', models.DateTimeField(blank=True, null=True)),
                 ('priority', models.IntegerField(default=0, help_text='Higher is applied first.')),
@@ -202,7 +202,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='campaign',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__isnull', True), ('price__isnull', True), ('threshold_amount__isnull', True)), ('currency__isnull', False), _connector='OR'), name='campaign_amounts_have_currency', violation_error_message='A campaign with amounts needs a currency.'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('amount__isnull', True), ('price__isnull', True), ('threshold_amount__isnull', True)), models.Q(('currency', ''), _negated=True), _connector='OR'), name='campaign_amounts_have_currency', violation_error_message='A campaign with amounts needs a currency.'),
         ),
         migrations.AddConstraint(
             model_name='couponcode',
