@@ -1,4 +1,271 @@
-"""Inventory owns stock: levels, the movement ledger, reservations (later issues).
+"""Inventory owns stock: levels, the movement ledger, reservations, buffers, transfers, feeds.
 
 Imports ``retail`` only; never ``pricing``, ``loyalty`` or ``orders``.
+Stock changes only through ``inventory.services``: one conditional statement
+or row locks in primary-key order, with the movement in the same transaction.
+The CHECK constraints below hold whatever the code does.
 """
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from retail.models import Category, Channel, Customer, Product, Store
+
+
+class StockLevel(models.Model):
+    """On hand and reserved units of a product at a location (store or warehouse)."""
+
+    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_levels")
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["location", "product"], name="stock_level_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
+            models.CheckConstraint(
+                condition=Q(reserved__gte=0), name="stock_reserved_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="stock_reserved_within_on_hand"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "location"])]
+
+    def __str__(self):
+        where = f"{self.location_id}/{self.product_id}"
+        return f"{where}: {self.on_hand} on hand, {self.reserved} reserved"
+
+
+class StockMovement(models.Model):
+    """Append-only ledger: on hand at a location is always the sum of its movements."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        SALE = "sale", _("Sale")
+        RETURN = "return", _("Return")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        COUNT_CORRECTION = "count_correction", _("Count correction")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        RESERVATION_CONSUMED = "reservation_consumed", _("Reservation consumed")
+
+    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    quantity = models.IntegerField(help_text=_("Signed: positive adds to on hand."))
+    on_hand_after = models.IntegerField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    actor_label = models.CharField(
+        max_length=100, blank=True, help_text=_("Who, when not a user: a POS, a feed, a task.")
+    )
+    source_document = models.CharField(max_length=100, blank=True)
+    source_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["location", "product", "created_at"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(quantity=0), name="stock_movement_not_zero"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.quantity:+d} {self.location_id}/{self.product_id}"
+
+
+class Reservation(models.Model):
+    """Units held at a location for an order, a customer or a staff hold, until it expires.
+
+    Lines reserved together (all or nothing) share ``reference``.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        CONSUMED = "consumed", _("Consumed")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+
+    class ReferenceKind(models.TextChoices):
+        ORDER = "order", _("Order")
+        CUSTOMER = "customer", _("Customer")
+        STAFF_HOLD = "staff_hold", _("Staff hold")
+
+    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reference_kind = models.CharField(max_length=16, choices=ReferenceKind.choices)
+    reference = models.CharField(max_length=100, db_index=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["location", "product", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="reservation_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="active", closed_at__isnull=True)
+                | (~Q(status="active") & Q(closed_at__isnull=False)),
+                name="reservation_closed_when_final",
+            ),
+        ]
+
+    def __str__(self):
+        what = f"{self.quantity} x {self.product_id} @ {self.location_id}"
+        return f"{self.reference} {what} ({self.status})"
+
+
+class SafetyBuffer(models.Model):
+    """Units withheld from a channel's available-to-promise.
+
+    The most specific row wins: product, then category (nearest ancestor),
+    then store, then the channel default (all three empty).
+    """
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "store", "category", "product"],
+                name="safety_buffer_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(category__isnull=True) | Q(product__isnull=True),
+                name="safety_buffer_category_or_product",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id} buffer {self.quantity}"
+
+
+class ChannelLocation(models.Model):
+    """A location whose stock a channel may promise (e.g. the webshop sells from the warehouse)."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    location = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "location"], name="channel_location_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.channel_id} <- {self.location_id}"
+
+
+class Transfer(models.Model):
+    """Stock in transit between two locations: shipped from one, received at the other."""
+
+    class Status(models.TextChoices):
+        IN_TRANSIT = "in_transit", _("In transit")
+        RECEIVED = "received", _("Received")
+
+    number = models.CharField(max_length=32, unique=True)
+    source = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    destination = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_TRANSIT)
+    reference = models.CharField(max_length=100, blank=True)
+    shipped_at = models.DateTimeField()
+    received_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(source=F("destination")), name="transfer_between_two_locations"
+            )
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class TransferLine(models.Model):
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField()
+    received_quantity = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="transfer_line_quantity_positive"
+            ),
+            models.UniqueConstraint(fields=["transfer", "product"], name="transfer_line_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.transfer_id}: {self.quantity} x {self.product_id}"
+
+
+class StockFeedRun(models.Model):
+    """One ingestion of a POS/ERP stock feed: its progress and its summary."""
+
+    class Kind(models.TextChoices):
+        SNAPSHOT = "snapshot", _("Snapshot (absolute counts)")
+        DELTA = "delta", _("Delta (sales and receipts)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    source = models.CharField(max_length=50, help_text=_("E.g. erp, pos:DK-CPH01."))
+    feed_id = models.CharField(
+        max_length=200,
+        unique=True,
+        help_text=_("The sender's id of the feed; a replay is a no-op."),
+    )
+    file = models.FileField(upload_to="stock-feeds/%Y/%m/%d/", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_changed = models.PositiveIntegerField(default=0)
+    unknown_skus = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.kind} {self.feed_id} ({self.status})"
