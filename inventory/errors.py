@@ -1,0 +1,41 @@
+"""Inventory's domain errors; the API renders them as {"code", "message", "fields"?, "extra"?}."""
+
+from retail.errors import ConflictError, DomainError, NotFoundError
+
+
+class InsufficientStockError(ConflictError):
+    """Not enough available stock; ``extra["lines"]`` names each short line."""
+
+    code = "insufficient_stock"
+    default_message = "Not enough stock to reserve every line."
+
+
+class ReservationNotFoundError(NotFoundError):
+    code = "reservation_not_found"
+    default_message = "No such reservation."
+
+
+class ReservationNotActiveError(ConflictError):
+    code = "reservation_not_active"
+    default_message = "This reservation is no longer active."
+
+
+class InvalidStockQuantityError(DomainError):
+    code = "invalid_quantity"
+    default_message = "Quantity must be a positive whole number."
+
+
+class UnknownLocationError(DomainError):
+    code = "unknown_location"
+    default_message = "No such store or warehouse."
+
+
+class TransferNotInTransitError(ConflictError):
+    code = "transfer_not_in_transit"
+    default_message = "This transfer has already been received."
+
+
+class StockFeedRejectedError(DomainError):
+    code = "stock_feed_rejected"
+    status = 422
+    default_message = "The stock feed was rejected; no stock was changed."
