@@ -59,3 +59,51 @@ class CouponCustomerLimitError(ConflictError):
 class StaleRulesVersionError(ConflictError):
     code = "stale_rules_version"
     default_message = "The pricing rules have changed since this version."
+
+
+class TooManySkusError(DomainError):
+    code = "too_many_skus"
+    default_message = "Ask for at most 500 SKUs in one call."
+
+
+class VatRateMissingError(DomainError):
+    code = "vat_rate_missing"
+    status = 422
+    default_message = "No VAT rate is set for this product's VAT class in this market."
+
+
+class InvalidPriceError(DomainError):
+    code = "invalid_price"
+    default_message = "A price is a non-negative amount with at most two decimals."
+
+
+class InvalidPricePeriodError(DomainError):
+    code = "invalid_price_period"
+    default_message = "'Valid to' must be after 'valid from'."
+
+
+class PricePeriodOverlapError(ConflictError):
+    code = "price_period_overlap"
+    default_message = "This period overlaps another price of the same product in this list."
+
+
+class InvalidCouponCodeError(DomainError):
+    code = "invalid_coupon_code"
+    default_message = "A coupon code is 3 to 32 letters, digits, '-' or '_'."
+
+
+class CouponCodeExistsError(ConflictError):
+    code = "coupon_code_exists"
+    default_message = "This coupon code already exists."
+
+
+class InvalidCouponBatchError(DomainError):
+    code = "invalid_coupon_batch"
+    default_message = (
+        "A coupon batch has 1 to 100,000 codes and a prefix of up to 8 letters or digits."
+    )
+
+
+class CouponSourceKeyReusedError(ConflictError):
+    code = "coupon_source_key_reused"
+    default_message = "This source key already redeemed a different coupon code."

@@ -3,3 +3,12 @@
 It imports no Django model and touches no database; see ``types`` for its inputs
 and outputs and ``engine.price_basket`` for the entry point.
 """
+
+from pricing.engine.engine import (
+    best_base_price,
+    price_basket,
+    unit_offer_price,
+    unit_offer_prices,
+)
+
+__all__ = ["best_base_price", "price_basket", "unit_offer_price", "unit_offer_prices"]

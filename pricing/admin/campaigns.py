@@ -1,0 +1,284 @@
+"""Admin for campaigns (with their targets and coupon codes) and product sets.
+
+A campaign is edited as a model: the receivers in ``pricing.receivers`` bump
+the rules revision on every save, so offline tills see the change.  The
+status actions save each campaign (never a bulk ``update``, which would skip
+that bump).  Coupon batches are generated through ``coupon_batch_generate``.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from pricing.admin.coupons import coupon_codes_csv
+from pricing.models import Campaign, CampaignTarget, CouponCode, ProductSet
+from pricing.services.coupons import coupon_batch_generate
+from retail.errors import DomainError
+
+# Which statuses each action may leave; an ended campaign stays ended (copy it instead).
+STATUS_ACTIONS = {
+    Campaign.Status.ACTIVE: (Campaign.Status.DRAFT, Campaign.Status.PAUSED),
+    Campaign.Status.PAUSED: (Campaign.Status.ACTIVE,),
+    Campaign.Status.ENDED: (Campaign.Status.DRAFT, Campaign.Status.ACTIVE, Campaign.Status.PAUSED),
+}
+
+
+@admin.register(ProductSet)
+class ProductSetAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "product_count")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("products",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(product_count=Count("products"))
+
+    @admin.display(description=_("Products"), ordering="product_count")
+    def product_count(self, obj):
+        return obj.product_count
+
+
+class CampaignTargetInline(admin.TabularInline):
+    model = CampaignTarget
+    fields = ("group", "quantity", "exclude", "product", "category", "brand", "product_set")
+    autocomplete_fields = ("product", "category", "brand", "product_set")
+    extra = 0
+    verbose_name = _("target")
+    verbose_name_plural = _(
+        "Targets (group 0: what the campaign applies to; a bundle's components are groups 1..n)"
+    )
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = (
+            "code",
+            "name",
+            "kind",
+            "status",
+            "receipt_text",
+            "channels",
+            "stores",
+            "customer_groups",
+            "valid_from",
+            "valid_to",
+            "priority",
+            "stacking",
+            "max_applications",
+            "requires_coupon",
+            "currency",
+            "percent",
+            "amount",
+            "price",
+            "buy_quantity",
+            "pay_quantity",
+            "mix_benefit",
+            "threshold_amount",
+            "gift_product",
+            "gift_quantity",
+        )
+        widgets = {"receipt_text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    form = CampaignForm
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "status",
+        "stacking",
+        "priority",
+        "valid_from",
+        "valid_to",
+        "requires_coupon",
+        "coupon_count",
+    )
+    list_filter = ("status", "kind", "stacking", "requires_coupon", "channels", "customer_groups")
+    search_fields = ("code", "name")
+    filter_horizontal = ("channels", "customer_groups")
+    autocomplete_fields = ("stores", "gift_product")
+    readonly_fields = ("coupons", "created_at", "updated_at")
+    date_hierarchy = "valid_from"
+    inlines = [CampaignTargetInline]
+    actions = ["activate", "pause", "end", "generate_coupon_batch", "export_codes"]
+    change_list_template = "admin/pricing/campaign/change_list.html"
+    fieldsets = (
+        (None, {"fields": ("code", "name", "kind", "status", "receipt_text")}),
+        (
+            _("Where, for whom and when (empty scope means all)"),
+            {"fields": ("channels", "stores", "customer_groups", ("valid_from", "valid_to"))},
+        ),
+        (
+            _("Stacking"),
+            {"fields": ("priority", "stacking", "max_applications", "requires_coupon")},
+        ),
+        (
+            _("Benefit (the fields the kind uses)"),
+            {
+                "fields": (
+                    "currency",
+                    ("percent", "amount", "price"),
+                    ("buy_quantity", "pay_quantity", "mix_benefit"),
+                    "threshold_amount",
+                    ("gift_product", "gift_quantity"),
+                )
+            },
+        ),
+        (_("Coupon codes"), {"fields": ("coupons",)}),
+        (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(code_count=Count("coupon_codes"))
+
+    @admin.display(description=_("Codes"), ordering="code_count")
+    def coupon_count(self, obj):
+        return obj.code_count
+
+    @admin.display(description=_("Coupon codes"))
+    def coupons(self, obj):
+        if obj.pk is None:
+            return "-"
+        count = CouponCode.objects.filter(campaign=obj).count()
+        url = reverse("admin:pricing_couponcode_changelist")
+        return format_html(
+            '<a href="{}?{}">{} {}</a> · <a href="{}">{}</a>',
+            url,
+            urlencode({"campaign__id__exact": obj.pk}),
+            count,
+            _("codes"),
+            reverse("admin:pricing_campaign_coupon_batch", args=[obj.pk]),
+            _("Generate a coupon batch"),
+        )
+
+    def _set_status(self, request, queryset, status: str) -> None:
+        allowed_from = STATUS_ACTIONS[status]
+        changed = skipped = 0
+        for campaign in queryset:
+            if campaign.status not in allowed_from:
+                skipped += 1
+                continue
+            campaign.status = status
+            campaign.save(update_fields=["status", "updated_at"])
+            changed += 1
+        label = Campaign.Status(status).label.lower()
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d campaign is now %(status)s.",
+                "%(count)d campaigns are now %(status)s.",
+                changed,
+            )
+            % {"count": changed, "status": label},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d campaign could not become %(status)s from its status.",
+                    "%(count)d campaigns could not become %(status)s from their status.",
+                    skipped,
+                )
+                % {"count": skipped, "status": label},
+                messages.WARNING,
+            )
+
+    @admin.action(description=_("Activate"), permissions=["change"])
+    def activate(self, request, queryset):
+        self._set_status(request, queryset, Campaign.Status.ACTIVE)
+
+    @admin.action(description=_("Pause"), permissions=["change"])
+    def pause(self, request, queryset):
+        self._set_status(request, queryset, Campaign.Status.PAUSED)
+
+    @admin.action(description=_("End"), permissions=["change"])
+    def end(self, request, queryset):
+        self._set_status(request, queryset, Campaign.Status.ENDED)
+
+    @admin.action(description=_("Generate coupon batch"), permissions=["change"])
+    def generate_coupon_batch(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Choose exactly one campaign to generate codes for."), messages.ERROR
+            )
+            return None
+        url = reverse("admin:pricing_campaign_coupon_batch", args=[queryset.get().pk])
+        return HttpResponseRedirect(url)
+
+    @admin.action(description=_("Export codes as CSV"), permissions=["view"])
+    def export_codes(self, request, queryset):
+        codes = CouponCode.objects.filter(campaign__in=queryset)
+        return coupon_codes_csv(codes, filename="coupon-codes.csv")
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:campaign_id>/coupon-batch/",
+                self.admin_site.admin_view(self.coupon_batch_view),
+                name="pricing_campaign_coupon_batch",
+            ),
+            *super().get_urls(),
+        ]
+
+    def coupon_batch_view(self, request, campaign_id: int):
+        """A form (size, prefix, uses per code) that calls ``coupon_batch_generate``."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        campaign = self.get_object(request, str(campaign_id))
+        if campaign is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(campaign_id))
+        form = CouponBatchForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                batch = coupon_batch_generate(
+                    campaign=campaign,
+                    size=form.cleaned_data["size"],
+                    name=form.cleaned_data["name"],
+                    prefix=form.cleaned_data["prefix"],
+                    max_uses_per_code=form.cleaned_data["max_uses_per_code"],
+                    user=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(_form_field(exc.field, form), exc.message)
+            else:
+                self.message_user(
+                    request,
+                    _("Generated %(size)d codes in batch “%(name)s”.")
+                    % {"size": batch.size, "name": batch.name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:pricing_couponbatch_change", args=[batch.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Generate coupon batch"),
+            "campaign": campaign,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/pricing/campaign/coupon_batch.html", context)
+
+
+class CouponBatchForm(forms.Form):
+    size = forms.IntegerField(min_value=1, max_value=100_000, initial=100)
+    prefix = forms.CharField(
+        max_length=8, required=False, help_text=_("Up to 8 capital letters or digits.")
+    )
+    name = forms.CharField(max_length=100, required=False)
+    max_uses_per_code = forms.IntegerField(min_value=1, initial=1)
+
+
+def _form_field(field: str | None, form: forms.Form) -> str | None:
+    return field if field in form.fields else None

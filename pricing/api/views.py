@@ -1,0 +1,216 @@
+"""Pricing API views: parse, resolve the caller's scope, call one pricing read, render.
+
+Every error is a domain error (or a DRF validation error) rendered in the
+one shape ``{"code", "message", "fields"?, "extra"?}`` by the core handler.
+Nothing here writes, so no view needs an ``Idempotency-Key``.
+"""
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.http import parse_etags, quote_etag
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from pricing.api import serializers
+from pricing.api.scope import call_scope
+from pricing.errors import TooManySkusError
+from pricing.models import CampaignTarget
+from pricing.quotes import basket_quote
+from pricing.selectors import MAX_LOOKUP_SKUS, campaigns_for_channel, prices_lookup
+from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
+from retail.errors import DomainError
+
+ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
+NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
+
+
+def _parse(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class BasketPriceView(APIView):
+    """Price a whole basket for a customer, channel, store and moment, with every explanation."""
+
+    @extend_schema(
+        operation_id="pricing_basket_price",
+        request=serializers.BasketSerializer,
+        responses={
+            200: serializers.PricedBasketSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+            422: ERROR,
+        },
+        description=(
+            "The same basket gets the same answer in every channel whose rules are the same. "
+            "Lines by `sku` or `gtin`. Errors name the line or code: `lines.<i>.sku` "
+            "(unknown_product, inactive_product), `lines.<i>.quantity` (invalid_quantity), "
+            "`lines.<i>` (no_price), `coupons.<i>` (coupon_not_found, coupon_expired, ...). "
+            "A valid coupon that gives nothing for this basket is reported under `coupons` "
+            "with status `not_applicable`, not as an error. A read: no Idempotency-Key."
+        ),
+        examples=[
+            OpenApiExample(
+                "Two lines and a coupon",
+                request_only=True,
+                value={
+                    "lines": [
+                        {"sku": "SKU-000001", "quantity": 3},
+                        {"gtin": "5701000000012", "quantity": 1, "line_id": "b"},
+                    ],
+                    "coupons": ["WELCOME10"],
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        data = _parse(serializers.BasketSerializer, request.data)
+        scope = call_scope(
+            request,
+            channel_code=data.get("channel", ""),
+            store_code=data.get("store", ""),
+            customer_id=data.get("customer"),
+        )
+        lines = data["lines"]
+        quote = basket_quote(
+            lines=[(line.get("sku") or line["gtin"], line["quantity"]) for line in lines],
+            line_ids=[line.get("line_id") or str(i) for i, line in enumerate(lines)],
+            channel=scope.channel,
+            store=scope.store,
+            customer=scope.customer,
+            coupon_codes=data.get("coupons", ()),
+            at=data.get("at"),
+            language=data.get("language"),
+            rules_version_given=data.get("rules_version"),
+        )
+        return Response(serializers.PricedBasketSerializer(quote).data)
+
+
+class PriceLookupView(APIView):
+    """Prices of up to 500 SKUs at once, for listing pages."""
+
+    @extend_schema(
+        operation_id="pricing_prices_lookup",
+        parameters=[serializers.PriceLookupRequestSerializer],
+        responses={200: serializers.PriceLookupSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        description=(
+            "Per SKU: the price of one unit with its campaigns, the ordinary price and the "
+            "lowest public price of the last 30 days (EU Omnibus). More than 500 SKUs is "
+            "`too_many_skus` naming `sku`; an unknown or inactive SKU names `sku.<i>`. "
+            "A SKU without a price in this channel and store is left out."
+        ),
+    )
+    def get(self, request):
+        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params)
+        skus = [
+            sku.strip()
+            for value in request.query_params.getlist("sku")
+            for sku in value.split(",")
+            if sku.strip()
+        ]
+        if len(skus) > MAX_LOOKUP_SKUS:
+            raise TooManySkusError(field="sku", extra={"max": MAX_LOOKUP_SKUS})
+        scope = call_scope(
+            request,
+            channel_code=params.get("channel", ""),
+            store_code=params.get("store", ""),
+            customer_id=params.get("customer"),
+        )
+        at = params.get("at") or timezone.now()
+        try:
+            prices = prices_lookup(
+                skus=skus, channel=scope.channel, store=scope.store, customer=scope.customer, at=at
+            )
+        except DomainError as exc:
+            # The selector counts "skus"; this endpoint's parameter is "sku".
+            if exc.field and exc.field.startswith("skus"):
+                exc.field = "sku" + exc.field.removeprefix("skus")
+            raise
+        body = {"at": at, "currency": scope.channel.currency, "results": prices}
+        return Response(serializers.PriceLookupSerializer(body).data)
+
+
+class CampaignListView(generics.ListAPIView):
+    """The campaigns in force for the calling channel: what a webshop shows as offers."""
+
+    serializer_class = serializers.CampaignSerializer
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="pricing_campaigns_list",
+        parameters=[serializers.CampaignListRequestSerializer],
+        responses={200: serializers.CampaignSerializer(many=True), 400: ERROR},
+        description=(
+            "Active campaigns valid now (or at `at`) for this channel, highest priority first: "
+            "receipt text in the channel's language, kind, validity, whether a coupon is "
+            "needed, member-only groups and what they apply to."
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        params = _parse(serializers.CampaignListRequestSerializer, request.query_params)
+        scope = call_scope(request, channel_code=params.get("channel", ""))
+        queryset = (
+            campaigns_for_channel(channel=scope.channel, at=params.get("at"))
+            .select_related("gift_product")
+            .prefetch_related(
+                "customer_groups",
+                Prefetch(
+                    "targets",
+                    queryset=CampaignTarget.objects.select_related(
+                        "product", "category", "brand", "product_set"
+                    ).order_by("group", "exclude", "pk"),
+                ),
+            )
+        )
+        page = self.paginate_queryset(queryset)
+        data = serializers.CampaignSerializer(
+            page, many=True, context={"language": scope.channel.language}
+        ).data
+        return self.get_paginated_response(data)
+
+
+class RulesSnapshotView(APIView):
+    """The rules in force for a channel and store, versioned, for a till that must work offline."""
+
+    @extend_schema(
+        operation_id="pricing_rules_snapshot",
+        parameters=[serializers.RulesRequestSerializer],
+        responses={
+            200: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="The snapshot: version, price lists with entries, campaigns, VAT.",
+            ),
+            304: NOT_MODIFIED,
+            400: ERROR,
+            403: ERROR,
+        },
+        description=(
+            "The `ETag` header is the snapshot's version. Send it back in `If-None-Match` "
+            "to get `304 Not Modified` while nothing that prices a basket has changed. "
+            "A POS key gets its own store's snapshot."
+        ),
+    )
+    def get(self, request):
+        params = _parse(serializers.RulesRequestSerializer, request.query_params)
+        scope = call_scope(
+            request, channel_code=params.get("channel", ""), store_code=params.get("store", "")
+        )
+        known = parse_etags(request.headers.get("If-None-Match", ""))
+        if known:
+            current = rules_version(
+                channel=scope.channel, store=scope.store, revision=rules_revision_current()
+            )
+            tag = quote_etag(current)
+            if "*" in known or tag in known or f"W/{tag}" in known:
+                return Response(status=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+        snapshot = rules_snapshot(channel=scope.channel, store=scope.store, at=params.get("at"))
+        return Response(
+            snapshot,
+            headers={"ETag": quote_etag(snapshot["version"]), "Cache-Control": "private, no-cache"},
+        )

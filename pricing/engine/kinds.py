@@ -1,0 +1,98 @@
+"""Campaign kinds: one small class per kind, picked from :data:`KINDS` by the kind string.
+
+A kind looks at a :class:`~pricing.engine.units.Pool` (the units one campaign
+may use now) and returns its best applications: which units each uses and the
+discount.  It never decides stacking, ordering or rounding of allocations;
+the engine does (see ``offers`` and ``search``).
+
+Per-unit kinds live here; group kinds (multibuy, mix & match, bundle) in
+``groups``; spend-based kinds (spend threshold, gift with purchase) in
+``spend``.
+
+``max_applications`` caps, per basket: units for per-unit kinds (the most
+expensive units first), groups for group kinds, sets for bundles.  A spend
+threshold or a gift applies once per basket.
+
+Each kind also gives :meth:`Kind.bound`: the most the campaign could still
+save after other campaigns have run on the same units (they only take units
+away and lower prices).  For most kinds that is simply what it saves now; the
+search uses it to skip orders that cannot win.
+"""
+
+from __future__ import annotations
+
+from pricing.engine import types as t
+from pricing.engine.groups import Bundle, MixMatch, Multibuy
+from pricing.engine.spend import GiftWithPurchase, SpendThreshold
+from pricing.engine.units import HUNDRED, ZERO, Application, Kind, Take, most_valuable
+from retail.money import quantize
+
+
+class PercentOff(Kind):
+    """``percent`` off each unit, rounded per line: 10 % of 3 x 33.33 is 10.00, not 3 x 3.33."""
+
+    def applications(self, campaign, pool):
+        percent = campaign.percent
+        if not percent or percent <= 0:
+            return []
+        by_line: dict[int, list[Take]] = {}
+        for unit, count in most_valuable(pool.units, campaign.max_applications):
+            by_line.setdefault(unit.line, []).append(Take(unit, count, unit.price))
+        applications = []
+        for takes in by_line.values():
+            amount = sum((take.unit.price * take.count for take in takes), ZERO)
+            discount = quantize(amount * percent / HUNDRED, pool.currency)
+            if discount > 0:
+                applications.append(Application(tuple(takes), discount))
+        return applications
+
+    def bound(self, campaign, pool, saving):
+        # With a cap, losing a unit can move the cap onto another line, and rounding
+        # per line can then gain up to one minor unit per line.
+        if campaign.max_applications is None:
+            return saving
+        lines = len({unit.line for unit in pool.units})
+        return saving + pool.minor_unit * lines
+
+
+class AmountOff(Kind):
+    """``amount`` off each unit, never more than the unit's current price."""
+
+    def applications(self, campaign, pool):
+        amount = campaign.amount
+        if not amount or amount <= 0:
+            return []
+        applications = []
+        for unit, count in most_valuable(pool.units, campaign.max_applications):
+            off = min(amount, unit.price)
+            if off > 0:
+                applications.append(Application((Take(unit, count, off),), off * count))
+        return applications
+
+
+class FixedPrice(Kind):
+    """Each unit for ``price``, where that is below its current price."""
+
+    def applications(self, campaign, pool):
+        price = campaign.price
+        if price is None:
+            return []
+        price = max(price, ZERO)
+        applications = []
+        for unit, count in most_valuable(pool.units, campaign.max_applications):
+            off = unit.price - price
+            if off > 0:
+                applications.append(Application((Take(unit, count, off),), off * count))
+        return applications
+
+
+KINDS: dict[str, Kind] = {
+    t.PERCENT_OFF: PercentOff(),
+    t.AMOUNT_OFF: AmountOff(),
+    t.FIXED_PRICE: FixedPrice(),
+    t.MULTIBUY: Multibuy(),
+    t.MIX_MATCH: MixMatch(),
+    t.BUNDLE: Bundle(),
+    t.SPEND_THRESHOLD: SpendThreshold(),
+    t.GIFT_WITH_PURCHASE: GiftWithPurchase(),
+}

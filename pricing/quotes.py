@@ -1,0 +1,145 @@
+"""A basket quote for a client: the priced basket, each line's Omnibus price and the rules version.
+
+What the basket API and the admin's price simulator show, assembled in one
+place so both say exactly the same.  Fetch, then compute: ``basket_price``
+(about eight queries), then one query for the public price lists in scope,
+two for their 30-day lowest prices and one for the rules version when asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from pricing.engine.types import PricedBasket, PricedLine
+from pricing.models import PriceList
+from pricing.selectors import basket_price
+from pricing.services.omnibus import lowest_price_30d
+from pricing.services.revision import rules_revision_current, rules_version
+from retail.models import Channel, Customer, Store
+
+
+@dataclass(frozen=True, slots=True)
+class QuotedLine:
+    """A priced line under the caller's own line id, with its 30-day lowest public price."""
+
+    line_id: str
+    line: PricedLine
+    lowest_price_30d: Decimal | None
+
+    @property
+    def discount_total(self) -> Decimal:
+        return self.line.base_total - self.line.total
+
+
+@dataclass(frozen=True, slots=True)
+class RulesVersionCheck:
+    given: str
+    current: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.given == self.current
+
+
+@dataclass(frozen=True, slots=True)
+class BasketQuote:
+    at: datetime
+    basket: PricedBasket
+    lines: tuple[QuotedLine, ...]
+    rules_version: RulesVersionCheck | None = None
+
+
+def basket_quote(
+    *,
+    lines: Sequence[tuple[str, int]],
+    line_ids: Sequence[str] | None = None,
+    channel: Channel,
+    store: Store | None = None,
+    customer: Customer | None = None,
+    coupon_codes: Sequence[str] = (),
+    at: datetime | None = None,
+    language: str | None = None,
+    rules_version_given: str | None = None,
+) -> BasketQuote:
+    """Price ``lines`` (SKU or GTIN, quantity) and add what a client shows beside the price.
+
+    ``line_ids`` are the caller's names for the lines (default: their
+    positions).  Each line gets the lowest price of the last 30 days in the
+    highest-priority public list in scope that priced the product then.  With
+    ``rules_version_given``, the quote says whether that snapshot version is
+    still current.  Raises what ``basket_price`` raises.
+    """
+    at = at or timezone.now()
+    priced = basket_price(
+        lines=lines,
+        channel=channel,
+        store=store,
+        customer=customer,
+        coupon_codes=coupon_codes,
+        at=at,
+        language=language,
+    )
+    ids = list(line_ids) if line_ids is not None else [str(i) for i in range(len(lines))]
+    lowest = public_lowest_prices(
+        product_ids={line.product_id for line in priced.lines},
+        channel=channel,
+        store=store,
+        at=at,
+    )
+    check = None
+    if rules_version_given is not None:
+        current = rules_version(channel=channel, store=store, revision=rules_revision_current())
+        check = RulesVersionCheck(given=rules_version_given, current=current)
+    return BasketQuote(
+        at=at,
+        basket=priced,
+        lines=tuple(
+            QuotedLine(
+                line_id=ids[int(line.line_id)],
+                line=line,
+                lowest_price_30d=lowest.get(line.product_id),
+            )
+            for line in priced.lines
+        ),
+        rules_version=check,
+    )
+
+
+def public_lowest_prices(
+    *, product_ids: set[int], channel: Channel, store: Store | None, at: datetime
+) -> dict[int, Decimal]:
+    """Return the Omnibus 30-day lowest price per product from the public lists in scope.
+
+    A public list has no customer groups; it is in scope when its channels
+    and stores are empty or name this channel and store.  Where several
+    lists priced a product, the one with the highest priority wins.  Three
+    queries.
+    """
+    if not product_ids:
+        return {}
+    through = PriceList.channels.through.objects.filter(pricelist_id=OuterRef("pk"))
+    stores = PriceList.stores.through.objects.filter(pricelist_id=OuterRef("pk"))
+    groups = PriceList.customer_groups.through.objects.filter(pricelist_id=OuterRef("pk"))
+    in_store = ~Exists(stores)
+    if store is not None:
+        in_store |= Exists(stores.filter(store_id=store.pk))
+    lists = PriceList.objects.filter(is_active=True, currency=channel.currency).filter(
+        ~Exists(groups), ~Exists(through) | Exists(through.filter(channel_id=channel.pk)), in_store
+    )
+    codes = list(lists.order_by("-priority", "code").values_list("code", flat=True))
+    if not codes:
+        return {}
+    lowest = lowest_price_30d(product_ids=product_ids, price_list_codes=codes, at=at)
+    result: dict[int, Decimal] = {}
+    for product_id in product_ids:
+        for code in codes:
+            if (product_id, code) in lowest:
+                result[product_id] = lowest[(product_id, code)]
+                break
+    return result

@@ -1,0 +1,281 @@
+"""Pricing's reads for the API, the admin's price simulator and (later) orders.
+
+Each is fetch, then compute: a constant number of queries through
+``pricing.loader``, then the pure engine (``pricing.engine.engine``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from pricing.engine.engine import best_base_price, price_basket
+from pricing.engine.types import (
+    BasketLine,
+    CampaignRule,
+    PricedBasket,
+    PriceRule,
+    ProductInfo,
+    Rules,
+)
+from pricing.errors import (
+    InactiveProductError,
+    InvalidQuantityError,
+    TooManySkusError,
+    UnknownProductError,
+)
+from pricing.loader import context_build, rules_load
+from pricing.models import Campaign
+from pricing.services.omnibus import lowest_price_30d
+from retail.errors import InvalidGtinError
+from retail.gtin import gtin14
+from retail.models import Channel, Customer, Product, Store
+
+MAX_QUANTITY = 9999
+MAX_LOOKUP_SKUS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPrice:
+    """What one unit costs now for this customer, beside its ordinary and 30-day lowest price.
+
+    ``price`` includes the campaigns that apply to a single unit;
+    ``ordinary_price`` is the base price without campaigns (a member or
+    contract price for a customer in that group); ``lowest_price_30d`` is the
+    lowest public price of the last 30 days (EU Omnibus rule), None when the
+    product had no public price in that time.
+    """
+
+    sku: str
+    currency: str
+    price: Decimal
+    ordinary_price: Decimal
+    price_list_code: str
+    lowest_price_30d: Decimal | None
+    campaign_codes: tuple[str, ...]
+
+
+def _gtin_key(code: str) -> str | None:
+    if not code.isdigit():
+        return None
+    try:
+        return gtin14(code)
+    except InvalidGtinError:
+        return None
+
+
+def basket_lines_resolve(*, lines: Sequence[tuple[str, int]]) -> tuple[BasketLine, ...]:
+    """Turn (SKU or GTIN as typed or scanned, quantity) pairs into engine lines; one query.
+
+    A multipack GTIN counts its pack quantity.  Line ids are the positions
+    ("0", "1", ...).  Raises, naming the line: ``InvalidQuantityError``
+    (``lines.<i>.quantity``, 1 to 9999), ``UnknownProductError`` or
+    ``InactiveProductError`` (``lines.<i>.sku``).
+    """
+    codes = []
+    for index, (code, quantity) in enumerate(lines):
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise InvalidQuantityError(field=f"lines.{index}.quantity")
+        if not 1 <= quantity <= MAX_QUANTITY:
+            raise InvalidQuantityError(field=f"lines.{index}.quantity")
+        codes.append(str(code).strip())
+    if not codes:
+        return ()
+    keys = {key for key in map(_gtin_key, codes) if key}
+    by_sku: dict[str, tuple[int, bool]] = {}
+    by_gtin: dict[str, tuple[int, bool, int]] = {}
+    rows = Product.objects.filter(Q(sku__in=set(codes)) | Q(gtins__gtin14__in=keys)).values_list(
+        "pk", "sku", "is_active", "gtins__gtin14", "gtins__pack_quantity"
+    )
+    for pk, sku, is_active, key, pack in rows:
+        by_sku[sku] = (pk, is_active)
+        if key is not None:
+            by_gtin[key] = (pk, is_active, pack)
+    resolved = []
+    for index, code in enumerate(codes):
+        quantity = lines[index][1]
+        if code in by_sku:
+            product_id, is_active = by_sku[code]
+        elif (key := _gtin_key(code)) in by_gtin:
+            product_id, is_active, pack = by_gtin[key]
+            quantity *= pack
+        else:
+            raise UnknownProductError(field=f"lines.{index}.sku", extra={"sku": code})
+        if not is_active:
+            raise InactiveProductError(field=f"lines.{index}.sku", extra={"sku": code})
+        resolved.append(BasketLine(line_id=str(index), product_id=product_id, quantity=quantity))
+    return tuple(resolved)
+
+
+def basket_price(
+    *,
+    lines: Sequence[tuple[str, int]],
+    channel: Channel,
+    store: Store | None = None,
+    customer: Customer | None = None,
+    coupon_codes: Sequence[str] = (),
+    at: datetime | None = None,
+    language: str | None = None,
+) -> PricedBasket:
+    """Price a basket of (SKU or GTIN, quantity) lines for this customer, channel, store and moment.
+
+    About eight queries whatever the basket and the number of campaigns.
+    Raises the errors of ``basket_lines_resolve`` (naming ``lines.<i>``), of
+    ``pricing.loader.context_build`` (naming ``coupons.<i>``) and of the
+    engine (``NoPriceError``).  A valid coupon that does not apply is reported
+    in ``PricedBasket.coupons``, not raised.
+    """
+    at = at or timezone.now()
+    basket = basket_lines_resolve(lines=lines)
+    context = context_build(
+        channel=channel,
+        store=store,
+        customer=customer,
+        coupon_codes=coupon_codes,
+        at=at,
+        language=language,
+    )
+    rules = rules_load(product_ids={line.product_id for line in basket}, context=context)
+    return price_basket(lines=basket, context=context, rules=rules)
+
+
+def prices_lookup(
+    *,
+    skus: Sequence[str],
+    channel: Channel,
+    store: Store | None = None,
+    customer: Customer | None = None,
+    at: datetime | None = None,
+) -> list[ProductPrice]:
+    """Return the price of one unit of each SKU, in the order asked, for listing pages.
+
+    Up to 500 SKUs in a constant number of queries (rules are loaded once for
+    all, then each product is priced alone by the engine).  A SKU without a
+    price in this channel and store is left out; a SKU asked twice is answered
+    once.  Raises ``TooManySkusError``, and ``UnknownProductError`` or
+    ``InactiveProductError`` naming ``skus.<i>``.
+    """
+    if len(skus) > MAX_LOOKUP_SKUS:
+        raise TooManySkusError(field="skus")
+    at = at or timezone.now()
+    wanted = [str(sku).strip() for sku in skus]
+    products = {
+        sku: (pk, is_active)
+        for pk, sku, is_active in Product.objects.filter(sku__in=set(wanted)).values_list(
+            "pk", "sku", "is_active"
+        )
+    }
+    for index, sku in enumerate(wanted):
+        if sku not in products:
+            raise UnknownProductError(field=f"skus.{index}", extra={"sku": sku})
+        if not products[sku][1]:
+            raise InactiveProductError(field=f"skus.{index}", extra={"sku": sku})
+    context = context_build(channel=channel, store=store, customer=customer, at=at)
+    rules = rules_load(product_ids={pk for pk, _ in products.values()}, context=context)
+    prices: dict[int, list[PriceRule]] = defaultdict(list)
+    for rule in rules.prices:
+        prices[rule.product_id].append(rule)
+    public = dataclasses.replace(context, customer_id=None, group_codes=frozenset())
+    campaigns = _CampaignIndex(rules.campaigns)
+    quotes = []
+    for sku in dict.fromkeys(wanted):
+        product = rules.products[products[sku][0]]
+        own = prices[product.product_id]
+        base = best_base_price(product_id=product.product_id, context=context, prices=own)
+        if base is None:
+            continue
+        public_base = best_base_price(
+            product_id=product.product_id,
+            context=public,
+            prices=[rule for rule in own if rule.is_public],
+        )
+        priced = price_basket(
+            lines=(BasketLine(line_id="0", product_id=product.product_id, quantity=1),),
+            context=context,
+            rules=Rules(
+                products={product.product_id: product},
+                prices=tuple(own),
+                campaigns=campaigns.for_product(product),
+            ),
+        )
+        (line,) = priced.lines
+        quotes.append((product, line, base, public_base))
+    lowest = lowest_price_30d(
+        product_ids={product.product_id for product, *_ in quotes},
+        price_list_codes={p.price_list_code for *_, p in quotes if p is not None},
+        at=at,
+    )
+    return [
+        ProductPrice(
+            sku=product.sku,
+            currency=context.currency,
+            price=line.total,
+            ordinary_price=base.amount,
+            price_list_code=base.price_list_code,
+            lowest_price_30d=(
+                lowest.get((product.product_id, public_base.price_list_code))
+                if public_base is not None
+                else None
+            ),
+            campaign_codes=tuple(dict.fromkeys(d.campaign_code for d in line.discounts)),
+        )
+        for product, line, base, public_base in quotes
+    ]
+
+
+class _CampaignIndex:
+    """Campaigns indexed by what their targets name, so pricing one product skips the rest."""
+
+    def __init__(self, campaigns: Sequence[CampaignRule]):
+        self._everywhere: list[CampaignRule] = []
+        self._by_key: dict[tuple[str, int], list[CampaignRule]] = defaultdict(list)
+        for campaign in campaigns:
+            targets = (campaign.target, *campaign.components)
+            if any(t.everything for t in targets):
+                self._everywhere.append(campaign)
+                continue
+            keys = {("gift", campaign.gift_product_id)} if campaign.gift_product_id else set()
+            for t in targets:
+                keys |= {("product", i) for i in t.product_ids}
+                keys |= {("category", i) for i in t.category_ids}
+                keys |= {("brand", i) for i in t.brand_ids}
+                keys |= {("set", i) for i in t.set_ids}
+            for key in keys:
+                self._by_key[key].append(campaign)
+
+    def for_product(self, product: ProductInfo) -> tuple[CampaignRule, ...]:
+        keys = [("product", product.product_id), ("gift", product.product_id)]
+        keys += [("category", i) for i in product.category_ids]
+        keys += [("set", i) for i in product.set_ids]
+        if product.brand_id is not None:
+            keys.append(("brand", product.brand_id))
+        found = {id(c): c for c in self._everywhere}
+        for key in keys:
+            found.update((id(c), c) for c in self._by_key.get(key, ()))
+        # Keep the loader's order (priority, code): the engine's greedy fallback reads it.
+        return tuple(sorted(found.values(), key=lambda c: (-c.priority, c.code)))
+
+
+def campaigns_for_channel(*, channel: Channel, at: datetime | None = None) -> QuerySet[Campaign]:
+    """Return the active campaigns in force at ``at`` that a channel can show as offers.
+
+    Campaigns for all channels or naming this one, in its currency or
+    currency-free; member-only and coupon campaigns included (the caller
+    shows their conditions).  Ordered by priority, then code.
+    """
+    at = at or timezone.now()
+    channels = Campaign.channels.through.objects.filter(campaign_id=OuterRef("pk"))
+    return (
+        Campaign.objects.filter(status=Campaign.Status.ACTIVE, valid_from__lte=at)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=at))
+        .filter(Q(currency="") | Q(currency=channel.currency))
+        .filter(~Exists(channels) | Exists(channels.filter(channel_id=channel.pk)))
+        .order_by("-priority", "code")
+    )
