@@ -39,3 +39,25 @@ class StockFeedRejectedError(DomainError):
     code = "stock_feed_rejected"
     status = 422
     default_message = "The stock feed was rejected; no stock was changed."
+
+
+class StockSourceKeyReusedError(ConflictError):
+    """The source key already posted a different stock change (another item, kind or quantity)."""
+
+    code = "source_key_reused"
+    default_message = "This source key was already used for a different stock change."
+
+
+class StockReasonRequiredError(DomainError):
+    code = "reason_required"
+    default_message = "Give a reason for this stock change."
+
+
+class InvalidReservationExpiryError(DomainError):
+    code = "invalid_expiry"
+    default_message = "A reservation must expire after now."
+
+
+class InvalidTransferError(DomainError):
+    code = "invalid_transfer"
+    default_message = "A transfer goes between two different locations."
