@@ -10,4 +10,6 @@ class RetailConfig(AppConfig):
 
         from retail.roles import sync_role_groups
 
-        post_migrate.connect(sync_role_groups, sender=self)
+        # Every app's migrate, not only retail's: the HQ role holds the permissions
+        # of apps migrated after retail (pricing, inventory, ...).
+        post_migrate.connect(sync_role_groups, dispatch_uid="retail.sync_role_groups")

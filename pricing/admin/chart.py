@@ -93,12 +93,19 @@ def lowest_series(
     return steps
 
 
-def _nice_range(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal]:
-    if low == high:
-        pad = max(abs(high) * Decimal("0.1"), Decimal(1))
-    else:
-        pad = (high - low) * Decimal("0.15")
-    return max(Decimal(0), low - pad), high + pad
+def _nice_range(low: Decimal, high: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """An axis from below ``low`` to above ``high`` in round steps: (bottom, top, step)."""
+    spread = max(high - low, abs(high) * Decimal("0.1"), Decimal(1))
+    raw = spread / 3
+    magnitude = Decimal(10) ** raw.adjusted()
+    step = next(
+        m * magnitude
+        for m in (Decimal(1), Decimal(2), Decimal("2.5"), Decimal(5), Decimal(10))
+        if m * magnitude >= raw
+    )
+    bottom = max(Decimal(0), (low / step).to_integral_value(rounding="ROUND_FLOOR") * step - step)
+    top = (high / step).to_integral_value(rounding="ROUND_CEILING") * step + step
+    return bottom, top, step
 
 
 def price_chart_svg(
@@ -133,7 +140,7 @@ def price_chart_svg(
         return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
 
     amounts = [amount for *_, amount in prices] + [amount for *_, amount in lowest]
-    y_low, y_high = _nice_range(min(amounts), max(amounts))
+    y_low, y_high, y_step = _nice_range(min(amounts), max(amounts))
     span = (end - start).total_seconds()
 
     def x(moment: datetime) -> float:
@@ -143,7 +150,9 @@ def price_chart_svg(
         share = (amount - y_low) / (y_high - y_low)
         return box.top + box.plot_height * (1 - float(share))
 
-    parts.append(_axes(box, start=start, end=end, y_low=y_low, y_high=y_high, x=x, y=y))
+    parts.append(
+        _axes(box, start=start, end=end, y_low=y_low, y_high=y_high, y_step=y_step, x=x, y=y)
+    )
     if now is not None and start < now < end:
         parts.append(
             f'<line x1="{x(now):.1f}" y1="{box.top}" x2="{x(now):.1f}" '
@@ -165,17 +174,18 @@ def price_chart_svg(
     return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
 
 
-def _axes(box: ChartBox, *, start, end, y_low, y_high, x, y) -> str:
+def _axes(box: ChartBox, *, start, end, y_low, y_high, y_step, x, y) -> str:
     parts = []
     bottom = box.top + box.plot_height
-    for index in range(5):
-        amount = y_low + (y_high - y_low) * index / 4
+    amount = y_low
+    while amount <= y_high:
         ypos = y(amount)
         parts.append(
             f'<line x1="{box.left}" y1="{ypos:.1f}" x2="{box.left + box.plot_width}" '
             f'y2="{ypos:.1f}" stroke="#e5e7eb"/>'
             f'<text x="{box.left - 6}" y="{ypos + 4:.1f}" text-anchor="end">{amount:.2f}</text>'
         )
+        amount += y_step
     # A tick on the first day of every month in the range.
     month = datetime(start.year, start.month, 1, tzinfo=start.tzinfo)
     while month < end:
