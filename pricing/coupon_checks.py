@@ -8,6 +8,7 @@ them again under the coupon's row lock before counting a use.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from pricing.errors import (
     CouponCustomerLimitError,
@@ -16,7 +17,27 @@ from pricing.errors import (
     CouponNotYetValidError,
     CouponUsedUpError,
 )
-from pricing.models import Campaign, CouponCode
+from pricing.models import Campaign
+
+
+class CampaignLike(Protocol):
+    status: str
+    valid_from: datetime
+    valid_to: datetime | None
+
+
+class CouponLike(Protocol):
+    """What the checks read: a ``CouponCode`` with its campaign, or the loader's plain row."""
+
+    code: str
+    campaign: CampaignLike
+    is_active: bool
+    valid_from: datetime | None
+    valid_to: datetime | None
+    customer_id: int | None
+    max_uses: int | None
+    uses: int
+    max_uses_per_customer: int | None
 
 
 def coupon_code_normalise(code: str) -> str:
@@ -26,7 +47,7 @@ def coupon_code_normalise(code: str) -> str:
 
 def coupon_check(
     *,
-    coupon: CouponCode,
+    coupon: CouponLike,
     customer_id: int | None,
     customer_uses: int,
     at: datetime,
@@ -34,7 +55,8 @@ def coupon_check(
 ) -> None:
     """Raise the first reason why ``coupon`` cannot be used by this customer at ``at``.
 
-    ``coupon.campaign`` must be loaded; ``customer_uses`` counts the customer's
+    ``coupon`` is a ``CouponCode`` with its campaign loaded, or any object with
+    the same fields (``CouponLike``); ``customer_uses`` counts the customer's
     unreleased redemptions of this code.  A guest (``customer_id`` None) cannot
     use a personal code, and a per-customer limit cannot be applied to a guest.
     Raises ``CouponExpiredError`` (inactive code or campaign, or past its or its

@@ -31,12 +31,12 @@ from pricing.errors import (
     TooManySkusError,
     UnknownProductError,
 )
-from pricing.loader import context_build, rules_load
+from pricing.loader import ProductRow, context_build, product_rows_by_codes, rules_load_for_rows
 from pricing.models import Campaign
 from pricing.services.omnibus import lowest_price_30d
 from retail.errors import InvalidGtinError
 from retail.gtin import gtin14
-from retail.models import Channel, Customer, Product, Store
+from retail.models import Channel, Customer, Store
 
 MAX_QUANTITY = 9999
 MAX_LOOKUP_SKUS = 500
@@ -79,6 +79,14 @@ def basket_lines_resolve(*, lines: Sequence[tuple[str, int]]) -> tuple[BasketLin
     (``lines.<i>.quantity``, 1 to 9999), ``UnknownProductError`` or
     ``InactiveProductError`` (``lines.<i>.sku``).
     """
+    basket, _ = _lines_resolve(lines)
+    return basket
+
+
+def _lines_resolve(
+    lines: Sequence[tuple[str, int]],
+) -> tuple[tuple[BasketLine, ...], dict[int, ProductRow]]:
+    """``basket_lines_resolve``, also returning the rows of the basket's products."""
     codes = []
     for index, (code, quantity) in enumerate(lines):
         if isinstance(quantity, bool) or not isinstance(quantity, int):
@@ -87,31 +95,27 @@ def basket_lines_resolve(*, lines: Sequence[tuple[str, int]]) -> tuple[BasketLin
             raise InvalidQuantityError(field=f"lines.{index}.quantity")
         codes.append(str(code).strip())
     if not codes:
-        return ()
-    keys = {key for key in map(_gtin_key, codes) if key}
-    by_sku: dict[str, tuple[int, bool]] = {}
-    by_gtin: dict[str, tuple[int, bool, int]] = {}
-    rows = Product.objects.filter(Q(sku__in=set(codes)) | Q(gtins__gtin14__in=keys)).values_list(
-        "pk", "sku", "is_active", "gtins__gtin14", "gtins__pack_quantity"
-    )
-    for pk, sku, is_active, key, pack in rows:
-        by_sku[sku] = (pk, is_active)
-        if key is not None:
-            by_gtin[key] = (pk, is_active, pack)
+        return (), {}
+    keys = [_gtin_key(code) for code in codes]
+    by_sku, by_gtin = product_rows_by_codes(skus=set(codes), gtin_keys={key for key in keys if key})
     resolved = []
+    products: dict[int, ProductRow] = {}
     for index, code in enumerate(codes):
         quantity = lines[index][1]
         if code in by_sku:
-            product_id, is_active = by_sku[code]
-        elif (key := _gtin_key(code)) in by_gtin:
-            product_id, is_active, pack = by_gtin[key]
+            product = by_sku[code]
+        elif keys[index] in by_gtin:
+            product, pack = by_gtin[keys[index]]
             quantity *= pack
         else:
             raise UnknownProductError(field=f"lines.{index}.sku", extra={"sku": code})
-        if not is_active:
+        if not product.is_active:
             raise InactiveProductError(field=f"lines.{index}.sku", extra={"sku": code})
-        resolved.append(BasketLine(line_id=str(index), product_id=product_id, quantity=quantity))
-    return tuple(resolved)
+        products[product.product_id] = product
+        resolved.append(
+            BasketLine(line_id=str(index), product_id=product.product_id, quantity=quantity)
+        )
+    return tuple(resolved), products
 
 
 def basket_price(
@@ -126,14 +130,16 @@ def basket_price(
 ) -> PricedBasket:
     """Price a basket of (SKU or GTIN, quantity) lines for this customer, channel, store and moment.
 
-    About eight queries whatever the basket and the number of campaigns.
-    Raises the errors of ``basket_lines_resolve`` (naming ``lines.<i>``), of
+    Five queries at most whatever the basket and the number of campaigns: the
+    products (resolving the lines), the context (groups and coupons), then the
+    rest of ``pricing.loader.rules_load``.  Raises the errors of
+    ``basket_lines_resolve`` (naming ``lines.<i>``), of
     ``pricing.loader.context_build`` (naming ``coupons.<i>``) and of the
     engine (``NoPriceError``).  A valid coupon that does not apply is reported
     in ``PricedBasket.coupons``, not raised.
     """
     at = at or timezone.now()
-    basket = basket_lines_resolve(lines=lines)
+    basket, products = _lines_resolve(lines)
     context = context_build(
         channel=channel,
         store=store,
@@ -142,7 +148,7 @@ def basket_price(
         at=at,
         language=language,
     )
-    rules = rules_load(product_ids={line.product_id for line in basket}, context=context)
+    rules = rules_load_for_rows(products.values(), context=context)
     return price_basket(lines=basket, context=context, rules=rules)
 
 
@@ -166,19 +172,16 @@ def prices_lookup(
         raise TooManySkusError(field="skus")
     at = at or timezone.now()
     wanted = [str(sku).strip() for sku in skus]
-    products = {
-        sku: (pk, is_active)
-        for pk, sku, is_active in Product.objects.filter(sku__in=set(wanted)).values_list(
-            "pk", "sku", "is_active"
-        )
-    }
+    products, _ = product_rows_by_codes(skus=set(wanted), gtin_keys=())
     for index, sku in enumerate(wanted):
         if sku not in products:
             raise UnknownProductError(field=f"skus.{index}", extra={"sku": sku})
-        if not products[sku][1]:
+        if not products[sku].is_active:
             raise InactiveProductError(field=f"skus.{index}", extra={"sku": sku})
     context = context_build(channel=channel, store=store, customer=customer, at=at)
-    rules = rules_load(product_ids={pk for pk, _ in products.values()}, context=context)
+    rules = rules_load_for_rows(
+        {row.product_id: row for row in products.values()}.values(), context=context
+    )
     prices: dict[int, list[PriceRule]] = defaultdict(list)
     for rule in rules.prices:
         prices[rule.product_id].append(rule)
@@ -186,7 +189,7 @@ def prices_lookup(
     campaigns = _CampaignIndex(rules.campaigns)
     quotes = []
     for sku in dict.fromkeys(wanted):
-        product = rules.products[products[sku][0]]
+        product = rules.products[products[sku].product_id]
         own = prices[product.product_id]
         base = best_base_price(product_id=product.product_id, context=context, prices=own)
         if base is None:

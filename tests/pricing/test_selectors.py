@@ -81,6 +81,40 @@ def test_basket_lines_resolve_skus_gtins_and_multipacks_in_one_query(
     ]
 
 
+def test_basket_price_costs_five_queries_whatever_the_number_of_campaigns(
+    web, dk_list, django_assert_max_num_queries
+):
+    members = CustomerGroupFactory(code="MEMBER")
+    customer = CustomerFactory()
+    join_group(customer, members)
+    store = StoreFactory(code="DK-CPH01")
+    products = [_product(dk_list, "20.00", sku=f"P{i}") for i in range(10)]
+    CouponCodeFactory(code="TEN", max_uses=None, campaign__targets=[{"product": products[0]}])
+    lines = [(p.sku, 2) for p in products]
+
+    def priced():
+        with django_assert_max_num_queries(5):
+            return basket_price(
+                lines=lines,
+                channel=web,
+                store=store,
+                customer=customer,
+                coupon_codes=["ten"],
+                at=AT,
+            )
+
+    few = priced()
+    for index in range(60):
+        CampaignFactory(
+            code=f"C{index}",
+            percent=Decimal(1),
+            customer_groups=[members] if index % 2 else [],
+            targets=[{"product": products[index % 10]}],
+        )
+    many = priced()
+    assert few.total > many.total
+
+
 @pytest.mark.parametrize("quantity", [0, -1, 10_000, "2", 1.5, True, None])
 def test_basket_lines_resolve_rejects_bad_quantity_naming_the_line(dk_list, quantity):
     _product(dk_list, "1.00", sku="A")
