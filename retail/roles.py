@@ -24,6 +24,9 @@ ROLE_PERMISSIONS = {
         "retail.view_product",
         "retail.view_productgtin",
         "retail.view_customer",
+        "inventory.view_stocklevel",
+        "inventory.view_reservation",
+        "inventory.add_reservation",
     ],
     StaffRole.STORE_MANAGER: [
         "retail.view_store",
@@ -39,6 +42,14 @@ ROLE_PERMISSIONS = {
         "retail.view_productgtin",
         "retail.view_customer",
         "retail.view_staffprofile",
+        # Their own store's stock (the admin scopes rows to it); changes go through
+        # the admin's Adjust/Count tools, which call the inventory services.
+        "inventory.view_stocklevel",
+        "inventory.change_stocklevel",
+        "inventory.view_stockmovement",
+        "inventory.view_reservation",
+        "inventory.change_reservation",
+        "inventory.view_transfer",
     ],
     StaffRole.HQ: [
         "retail.*",

@@ -12,8 +12,14 @@ admin.site.index_title = "HQ"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="store:home", permanent=False)),
+    # Pages of the pricing app inside the admin (the price simulator); strings, so the
+    # core never imports an app above it.
+    path("admin/pricing/", include("pricing.admin.urls")),
     path("admin/", admin.site.urls),
+    path("store/stock/", include("inventory.urls")),
     path("store/", include("retail.store.urls")),
+    path("api/v1/pricing/", include("pricing.api.urls")),
+    path("api/v1/inventory/", include("inventory.api.urls")),
     path("api/v1/", include("retail.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
