@@ -163,6 +163,13 @@ class StoredValueAccount(models.Model):
     failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
     issued_at = models.DateTimeField()
     expires_at = models.DateTimeField(null=True, blank=True)
+    issue_source_key = models.CharField(
+        max_length=200,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Source key of the issue, so a retried issue returns the same account."),
+    )
 
     class Meta:
         indexes = [models.Index(fields=["kind", "status"])]

@@ -125,6 +125,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "inventory.expire_reservations": {"task": "inventory.expire_reservations", "schedule": 60.0},
+    "loyalty.expire_holds": {"task": "loyalty.expire_holds", "schedule": 60.0},
+    "loyalty.expire_stored_value": {"task": "loyalty.expire_stored_value", "schedule": 3600.0},
+    "loyalty.expire_points": {"task": "loyalty.expire_points", "schedule": 3600.0},
+    "loyalty.recompute_tiers": {"task": "loyalty.recompute_tiers", "schedule": 86400.0},
 }
 
 # --- Auth -----------------------------------------------------------------

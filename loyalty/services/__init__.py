@@ -1,0 +1,1 @@
+"""Loyalty's services: the only code that changes balances, each in one transaction."""

@@ -1,0 +1,77 @@
+"""Club membership: joining, member numbers, and the MEMBER group pricing reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from stdnum import luhn
+
+from loyalty.errors import AlreadyMemberError
+from loyalty.models import Membership, PointsEntry
+from retail.models import Customer, CustomerGroup
+from retail.models.customers import CustomerGroupMembership
+
+MEMBER_NUMBER_BASE = 100_000_000  # 9 digits + 1 Luhn check digit = 10 digits
+
+
+def member_group() -> CustomerGroup:
+    """Return the MEMBER customer group, creating it when missing."""
+    code = getattr(settings, "MEMBER_GROUP_CODE", "MEMBER")
+    group, _ = CustomerGroup.objects.get_or_create(
+        code=code, defaults={"name": "Club members", "kind": CustomerGroup.Kind.MEMBER}
+    )
+    return group
+
+
+def member_number_next() -> str:
+    """Return the next free 10-digit member number (9-digit sequence + Luhn check digit)."""
+    seq = MEMBER_NUMBER_BASE + Membership.objects.count() + 1
+    while True:
+        number = str(seq) + luhn.calc_check_digit(str(seq))
+        taken = (
+            Membership.objects.filter(member_number=number).exists()
+            or Customer.objects.filter(member_number=number).exists()
+        )
+        if not taken:
+            return number
+        seq += 1
+
+
+def membership_join(*, customer: Customer, channel=None, at: datetime | None = None) -> Membership:
+    """Make ``customer`` a club member and return the membership.
+
+    Gives a member number (also set on ``Customer.member_number``), puts the
+    customer in the MEMBER group and credits ``LOYALTY_SIGNUP_BONUS`` points
+    (source key ``signup:<membership pk>``).  Locks the customer row.
+    Raises ``AlreadyMemberError``.
+    """
+    from loyalty.services.points import _credit
+
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        if Membership.objects.filter(customer=locked).exists():
+            raise AlreadyMemberError(extra={"member_number": locked.member_number})
+        number = member_number_next()
+        membership = Membership.objects.create(
+            customer=locked, member_number=number, joined_at=at, channel=channel
+        )
+        Customer.objects.filter(pk=locked.pk).update(member_number=number)
+        CustomerGroupMembership.objects.get_or_create(customer=locked, group=member_group())
+        bonus = int(getattr(settings, "LOYALTY_SIGNUP_BONUS", 100))
+        if bonus > 0:
+            _credit(
+                membership_id=membership.pk,
+                kind=PointsEntry.Kind.BONUS,
+                points=bonus,
+                source_key=f"signup:{membership.pk}",
+                at=at,
+                reason="Sign-up bonus",
+                channel=channel,
+            )
+    customer.member_number = number
+    membership.refresh_from_db()
+    return membership
