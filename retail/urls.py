@@ -20,6 +20,7 @@ urlpatterns = [
     path("store/", include("retail.store.urls")),
     path("api/v1/pricing/", include("pricing.api.urls")),
     path("api/v1/inventory/", include("inventory.api.urls")),
+    path("api/v1/loyalty/", include("loyalty.api.urls")),
     path("api/v1/", include("retail.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,0 +1,117 @@
+"""Admin for tiers, memberships (with "Adjust points") and the read-only points ledger."""
+
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from loyalty.admin._common import ReadOnlyInline, ReadOnlyMixin, error_field, form_page
+from loyalty.models import Membership, PointsEntry, Tier
+from loyalty.services.points import points_adjust
+from retail.errors import DomainError
+
+ENTRY_FIELDS = (
+    "at",
+    "kind",
+    "points",
+    "remaining",
+    "balance_after",
+    "spend_amount",
+    "currency",
+    "source_key",
+    "reference",
+    "reason",
+    "actor",
+    "channel",
+    "expires_at",
+)
+
+
+@admin.register(Tier)
+class TierAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "rank", "min_spend_amount", "currency", "group")
+    search_fields = ("code", "name")
+    list_select_related = ("group",)
+
+
+class PointsEntryInline(ReadOnlyInline):
+    model = PointsEntry
+    fields = ENTRY_FIELDS
+    readonly_fields = ENTRY_FIELDS
+    ordering = ("-at", "-pk")
+
+
+class PointsAdjustForm(forms.Form):
+    points = forms.IntegerField(help_text=_("Signed: negative removes points."))
+    reason = forms.CharField(max_length=200, required=True)
+    source_key = forms.CharField(widget=forms.HiddenInput)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("member_number", "customer", "tier", "status", "points_balance", "joined_at")
+    list_filter = ("tier", "status")
+    search_fields = ("member_number", "customer__email")
+    list_select_related = ("customer", "tier")
+    raw_id_fields = ("customer",)
+    readonly_fields = ("points_balance", "tier_computed_at")
+    inlines = [PointsEntryInline]
+    actions = ["adjust_points"]
+
+    @admin.action(description=_("Adjust points"), permissions=["change"])
+    def adjust_points(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one membership."), messages.WARNING)
+            return None
+        url = reverse("admin:loyalty_membership_adjust_points", args=[queryset.get().pk])
+        return HttpResponseRedirect(url)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:membership_id>/adjust-points/",
+                self.admin_site.admin_view(self.adjust_points_view),
+                name="loyalty_membership_adjust_points",
+            ),
+            *super().get_urls(),
+        ]
+
+    def adjust_points_view(self, request, membership_id: int):
+        """A form (signed points, required reason) that calls ``points_adjust``."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        membership = self.get_object(request, str(membership_id))
+        if membership is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(membership_id))
+        form = PointsAdjustForm(
+            request.POST or None, initial={"source_key": f"admin-adjust:{uuid.uuid4()}"}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                points_adjust(
+                    membership=membership,
+                    points=form.cleaned_data["points"],
+                    reason=form.cleaned_data["reason"],
+                    source_key=form.cleaned_data["source_key"],
+                    actor=request.user,
+                )
+            except DomainError as exc:
+                form.add_error(error_field(form, exc.field), exc.message)
+            else:
+                self.message_user(request, _("Points adjusted."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:loyalty_membership_change", args=[membership.pk])
+                )
+        return form_page(self, request, title=_("Adjust points"), form=form, obj=membership)
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("at", "membership", "kind", "points", "remaining", "balance_after")
+    list_filter = ("kind",)
+    search_fields = ("membership__member_number", "source_key", "reference")
+    list_select_related = ("membership",)

@@ -1,0 +1,249 @@
+"""Loyalty API: club membership and points, gift cards, credit notes and vouchers.
+
+Thin views: validate, call one service, serialize.  Every stored-value write
+needs an ``Idempotency-Key``; the key, scoped to the client's channel, is the
+service's ``source_key``.
+"""
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loyalty.api import serializers as s
+from loyalty.api.throttling import failed_lookup_guard
+from loyalty.errors import StoredValueExpiredError, StoredValueInactiveError
+from loyalty.models import Membership, PointsEntry
+from loyalty.services.membership import membership_join
+from loyalty.services.stored_value import (
+    gift_card_activate,
+    hold_capture,
+    hold_release,
+    stored_value_hold,
+    stored_value_issue,
+    stored_value_lookup,
+    stored_value_redeem,
+    stored_value_refund,
+)
+from retail.api.auth import request_client
+from retail.api.idempotency import HEADER, IdempotentMixin
+from retail.models import Customer
+
+ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
+ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
+
+
+def _channel(request):
+    client = request_client(request)
+    return client.channel if client else None
+
+
+def _scoped(request, key: str) -> str:
+    channel = _channel(request)
+    return f"{channel.code if channel else 'staff'}:{key}"
+
+
+def _own_key(request) -> str:
+    return _scoped(request, request.headers[HEADER])
+
+
+def _valid(serializer_class, request):
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
+
+
+class PinFirstMixin:
+    """Check a given PIN before ``IdempotentMixin`` opens its transaction.
+
+    A wrong PIN is counted and the fifth locks the card; the idempotent
+    transaction rolls back a 423, which would undo that lock, so the PIN is
+    verified first, in autocommit.  Other problems are left to the service.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        self.check_permissions(request)
+        data = request.data
+        pin = data.get("pin") if isinstance(data, dict) else None
+        if pin and isinstance(pin, str) and isinstance(data.get("code"), str):
+            try:
+                with failed_lookup_guard(request):
+                    stored_value_lookup(code=data["code"], pin=pin)
+            except (StoredValueExpiredError, StoredValueInactiveError):
+                pass  # the service reports these, in the order it checks them
+        super().initial(request, *args, **kwargs)
+
+
+class MemberJoinView(IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.JoinSerializer,
+        responses={201: s.MembershipSerializer, **ERRORS},
+        description="Make a customer a club member. Needs an `Idempotency-Key` header.",
+    )
+    def post(self, request):
+        data = _valid(s.JoinSerializer, request)
+        customer = get_object_or_404(Customer, public_id=data["customer"])
+        membership = membership_join(customer=customer, channel=_channel(request))
+        return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class MemberDetailView(generics.RetrieveAPIView):
+    """A membership with its points balance and tier."""
+
+    queryset = Membership.objects.select_related("customer", "tier")
+    serializer_class = s.MembershipSerializer
+    lookup_field = "member_number"
+
+
+class MemberPointsView(generics.ListAPIView):
+    """The member's points history, newest first."""
+
+    serializer_class = s.PointsEntrySerializer
+    queryset = PointsEntry.objects.none()
+
+    def get_queryset(self):
+        membership = get_object_or_404(Membership, member_number=self.kwargs["member_number"])
+        return membership.points_entries.order_by("-at", "-pk")
+
+
+class BalanceView(APIView):
+    @extend_schema(
+        request=s.CodeSerializer,
+        responses={200: s.BalanceSerializer, **ERRORS},
+        description=(
+            "Balance of a gift card, credit note or voucher (a POST: codes stay out of URLs)."
+        ),
+    )
+    def post(self, request):
+        data = _valid(s.CodeSerializer, request)
+        with failed_lookup_guard(request):
+            account = stored_value_lookup(code=data["code"], pin=data.get("pin") or None)
+        return Response(s.BalanceSerializer(account).data)
+
+
+class RedeemView(PinFirstMixin, IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.AmountSerializer,
+        responses={201: s.EntrySerializer, **ERRORS},
+        description="Pay with stored value. Needs an `Idempotency-Key` header.",
+    )
+    def post(self, request):
+        data = _valid(s.AmountSerializer, request)
+        with failed_lookup_guard(request):
+            entry = stored_value_redeem(
+                code=data["code"],
+                pin=data.get("pin") or None,
+                amount=data["amount"],
+                currency=data["currency"],
+                order_amount=data.get("order_amount"),
+                channel=_channel(request),
+                source_key=_own_key(request),
+            )
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+def _hold_body(request, hold) -> dict:
+    body = s.HoldSerializer(hold).data
+    body["source_key"] = hold.source_key.partition(":")[2]
+    return body
+
+
+class HoldView(PinFirstMixin, IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.AmountSerializer,
+        responses={201: s.HoldSerializer, **ERRORS},
+        description=(
+            "Authorise an amount; capture or release it later by the Idempotency-Key "
+            "(the hold's source_key)."
+        ),
+    )
+    def post(self, request):
+        data = _valid(s.AmountSerializer, request)
+        with failed_lookup_guard(request):
+            hold = stored_value_hold(
+                code=data["code"],
+                pin=data.get("pin") or None,
+                amount=data["amount"],
+                currency=data["currency"],
+                order_amount=data.get("order_amount"),
+                channel=_channel(request),
+                source_key=_own_key(request),
+            )
+        return Response(_hold_body(request, hold), status=status.HTTP_201_CREATED)
+
+
+class HoldCaptureView(IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.CaptureSerializer,
+        responses={201: s.EntrySerializer, **ERRORS},
+        description="Capture a hold (all of it unless `amount`). Needs an `Idempotency-Key`.",
+    )
+    def post(self, request, source_key):
+        data = _valid(s.CaptureSerializer, request)
+        entry = hold_capture(
+            hold_source_key=_scoped(request, source_key),
+            amount=data.get("amount"),
+            source_key=_own_key(request),
+        )
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class HoldReleaseView(IdempotentMixin, APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.HoldSerializer, **ERRORS},
+        description="Release a hold. Needs an `Idempotency-Key`.",
+    )
+    def post(self, request, source_key):
+        hold = hold_release(hold_source_key=_scoped(request, source_key))
+        body = s.HoldSerializer(hold).data
+        body["source_key"] = source_key
+        return Response(body)
+
+
+class RefundView(IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.RefundSerializer,
+        responses={201: s.EntrySerializer, **ERRORS},
+        description=(
+            "Refund (part of) a redemption, named by the Idempotency-Key it was made with."
+        ),
+    )
+    def post(self, request):
+        data = _valid(s.RefundSerializer, request)
+        entry = stored_value_refund(
+            redemption_source_key=_scoped(request, data["redemption_source_key"]),
+            amount=data.get("amount"),
+            source_key=_own_key(request),
+        )
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+
+class GiftCardSellView(IdempotentMixin, APIView):
+    @extend_schema(
+        request=s.GiftCardSellSerializer,
+        responses={201: s.EntrySerializer, **ERRORS},
+        description=(
+            "Sell a gift card: activate the physical card `code`, or issue a new e-gift card. "
+            "Needs an `Idempotency-Key`."
+        ),
+    )
+    def post(self, request):
+        data = _valid(s.GiftCardSellSerializer, request)
+        channel, key = _channel(request), _own_key(request)
+        if data.get("code"):
+            entry = gift_card_activate(
+                code=data["code"], amount=data["amount"], source_key=key, channel=channel
+            )
+        else:
+            account, _ = stored_value_issue(
+                kind="gift_card",
+                amount=data["amount"],
+                currency=data["currency"],
+                source_key=key,
+                channel=channel,
+            )
+            entry = account.entries.get(source_key=key)
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
