@@ -22,13 +22,7 @@ from retail.models import (
     Store,
 )
 from retail.models.locations import code_validator
-from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
-
-
-def _money(**kwargs):
-    return models.DecimalField(
-        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
-    )
+from retail.money import money_field as _money
 
 
 class PriceList(models.Model):

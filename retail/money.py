@@ -75,3 +75,10 @@ class Money:
 def vat_portion(gross: Decimal, rate_percent: Decimal, currency: str) -> Decimal:
     """Return the VAT contained in a VAT-inclusive ``gross`` amount at ``rate_percent``."""
     return quantize(gross * rate_percent / (Decimal(100) + rate_percent), currency)
+
+
+def money_field(**kwargs) -> models.DecimalField:
+    """An amount column with the house precision; pair it with a ``currency`` column."""
+    return models.DecimalField(
+        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
+    )
