@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
@@ -86,6 +86,12 @@ class Store(models.Model):
     ship_from_store = models.BooleanField(
         default=False, help_text=_("Online orders can be shipped from this location's stock.")
     )
+    pickup_days = models.PositiveSmallIntegerField(
+        default=7, help_text=_("Days a ready click-and-collect order waits before it expires.")
+    )
+    pickup_reminder_days = models.PositiveSmallIntegerField(
+        default=2, help_text=_("Days before expiry that the customer is reminded.")
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:
@@ -107,6 +113,11 @@ class Store(models.Model):
                 violation_error_message=_("Only a store can offer click-and-collect."),
             ),
             models.CheckConstraint(condition=Q(kind__in=StoreKind.values), name="store_kind_known"),
+            models.CheckConstraint(
+                condition=Q(pickup_days__gte=1) & Q(pickup_reminder_days__lt=F("pickup_days")),
+                name="store_pickup_reminder_before_expiry",
+                violation_error_message=_("The reminder must come before the pickup expires."),
+            ),
         ]
 
     def __str__(self):
