@@ -41,12 +41,14 @@ INSTALLED_APPS = [
     "treebeard",
     "django_countries",
     "phonenumber_field",
-    # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders.
+    "import_export",
+    # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
     "pricing",
     "inventory",
     "loyalty",
     "orders",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +131,9 @@ CELERY_BEAT_SCHEDULE = {
     "loyalty.expire_stored_value": {"task": "loyalty.expire_stored_value", "schedule": 3600.0},
     "loyalty.expire_points": {"task": "loyalty.expire_points", "schedule": 3600.0},
     "loyalty.recompute_tiers": {"task": "loyalty.recompute_tiers", "schedule": 86400.0},
+    "orders.expire_uncollected": {"task": "orders.expire_uncollected", "schedule": 300.0},
+    "orders.remind_pickups": {"task": "orders.remind_pickups", "schedule": 900.0},
+    "orders.resend_notifications": {"task": "orders.resend_notifications", "schedule": 60.0},
 }
 
 # --- Auth -----------------------------------------------------------------
@@ -181,6 +186,17 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- Customer notifications ---------------------------------------------
+# EMAIL_URL: smtp://user:pass@host:587/?tls=True in production; the console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="orders@retail.example")
+# A dotted path to a class with ``send(to, text)``: see orders.notifications.sms.
+ORDERS_SMS_BACKEND = env.str(
+    "ORDERS_SMS_BACKEND", default="orders.notifications.sms.ConsoleSmsBackend"
+)
+# Days after purchase within which any line can be returned.
+ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,0 +1,1 @@
+"""Import runs: spreadsheets of campaigns, coupon codes, prices, products and stock counts."""
