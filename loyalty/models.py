@@ -77,6 +77,7 @@ class PointsEntry(models.Model):
         BONUS = "bonus", _("Bonus")
         BURN = "burn", _("Used as tender")
         BURN_REVERSAL = "burn_reversal", _("Tender reversed")
+        EARN_REVERSAL = "earn_reversal", _("Purchase returned")
         EXPIRE = "expire", _("Expired")
         ADJUST = "adjust", _("Adjustment")
 
@@ -105,7 +106,11 @@ class PointsEntry(models.Model):
         verbose_name_plural = "points entries"
         indexes = [models.Index(fields=["membership", "at"])]
         constraints = [
-            models.CheckConstraint(condition=~Q(points=0), name="points_entry_not_zero"),
+            # A returned purchase whose points were already spent still lowers the
+            # tier spend: the one entry that may carry zero points.
+            models.CheckConstraint(
+                condition=~Q(points=0) | Q(kind="earn_reversal"), name="points_entry_not_zero"
+            ),
             models.CheckConstraint(
                 condition=Q(remaining__gte=0) & (Q(remaining=0) | Q(remaining__lte=F("points"))),
                 name="points_entry_remaining_within_points",

@@ -1,4 +1,4 @@
-"""Points ledger: earn, burn, reverse, adjust, expire, and the book check.
+"""Points ledger: earn, burn, adjust, expire, and the book check (reversals: ``reversals.py``).
 
 Every change to ``Membership.points_balance`` is written together with one
 append-only ``PointsEntry`` whose ``source_key`` is unique, so a retried task
@@ -277,34 +277,6 @@ def points_burn(
         )
         membership.refresh_from_db()
     return existing, points_value(-existing.points, existing.currency or currency)
-
-
-def points_burn_reverse(
-    *, burn_source_key: str, source_key: str, at: datetime | None = None
-) -> PointsEntry:
-    """Give the points of a burn back (order cancelled) as a new credit with ``remaining``.
-
-    The returned points get a fresh expiry (``at`` + TTL).  Idempotent on
-    ``source_key``.  Raises ``PointsEntry.DoesNotExist`` when no burn has
-    ``burn_source_key``.
-    """
-    at = at or timezone.now()
-    burn = PointsEntry.objects.get(source_key=burn_source_key, kind=PointsEntry.Kind.BURN)
-    return _idempotent(
-        lambda: _credit(
-            membership_id=burn.membership_id,
-            kind=PointsEntry.Kind.BURN_REVERSAL,
-            points=-burn.points,
-            source_key=source_key,
-            at=at,
-            currency=burn.currency,
-            reference=burn.reference,
-            channel=burn.channel,
-        ),
-        source_key=source_key,
-        membership_id=burn.membership_id,
-        kind=PointsEntry.Kind.BURN_REVERSAL,
-    )
 
 
 def points_adjust(

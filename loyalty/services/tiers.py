@@ -16,10 +16,10 @@ ROLLING_WINDOW = timedelta(days=365)
 
 
 def membership_spend(*, membership: Membership, currency: str, at: datetime) -> Decimal:
-    """Return the spend of EARN entries in ``currency`` within [at - 365 days, at]."""
+    """Return the spend of purchases less returns in ``currency`` within [at - 365 days, at]."""
     total = PointsEntry.objects.filter(
         membership=membership,
-        kind=PointsEntry.Kind.EARN,
+        kind__in=(PointsEntry.Kind.EARN, PointsEntry.Kind.EARN_REVERSAL),
         currency=currency,
         at__gte=at - ROLLING_WINDOW,
         at__lte=at,

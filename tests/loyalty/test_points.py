@@ -11,12 +11,12 @@ from loyalty.services.points import (
     points_adjust,
     points_book_check,
     points_burn,
-    points_burn_reverse,
     points_earn,
     points_expire,
     points_for_amount,
     points_value,
 )
+from loyalty.services.reversals import points_burn_reverse
 from tests.factories import CustomerFactory, UserFactory
 
 AT = datetime(2026, 1, 10, 12, tzinfo=UTC)
