@@ -1,1 +1,85 @@
-"""Import runs: spreadsheets of campaigns, coupon codes, prices, products and stock counts."""
+"""Imports own their runs: one uploaded spreadsheet, its check, its preview and its apply.
+
+What a run writes lands in the other apps through their services (prices,
+stock counts, coupons) in one transaction; the run only records who sent
+which file, what the check found and what the apply changed.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from retail.models import ApiClient
+
+
+class ImportKind(models.TextChoices):
+    PRICES = "prices", _("Price list entries")
+    CAMPAIGNS = "campaigns", _("Campaigns")
+    COUPONS = "coupons", _("Coupon codes")
+    PRODUCTS = "products", _("Products")
+    STOCK_COUNTS = "stock_counts", _("Stock counts")
+
+
+class ImportRun(models.Model):
+    """One upload of a spreadsheet: ``uploaded`` -> ``validating`` -> ``previewed`` -> applied.
+
+    ``failed``: the file has errors (nothing written) or the job broke.
+    ``noop``: the same file was applied before, or it changes nothing.
+    """
+
+    Kind = ImportKind
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded")
+        VALIDATING = "validating", _("Validating")
+        PREVIEWED = "previewed", _("Previewed: waiting for confirmation")
+        APPLYING = "applying", _("Applying")
+        APPLIED = "applied", _("Applied")
+        FAILED = "failed", _("Failed")
+        NOOP = "noop", _("No-op: nothing to change")
+
+    kind = models.CharField(max_length=16, choices=ImportKind.choices)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
+    file = models.FileField(upload_to="imports/%Y/%m/%d/")
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    api_client = models.ForeignKey(
+        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text=_("Counts: new, changed, unchanged, deleted rows.")
+    )
+    diff_sample = models.JSONField(
+        default=list, blank=True, help_text=_("The first changed rows with old -> new values.")
+    )
+    warnings = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    confirmed_warnings = models.JSONField(default=list, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    noop_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The earlier run that applied the same file."),
+    )
+    created_at = models.DateTimeField()
+    validated_at = models.DateTimeField(null=True, blank=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "file_sha256", "status"])]
+
+    def __str__(self):
+        return f"import #{self.pk} {self.kind} {self.file_name} ({self.status})"

@@ -9,7 +9,7 @@ class OrderNotFoundError(NotFoundError):
 
 
 class PriceChangedError(ConflictError):
-    """The total the client showed differs from today's price; ``extra["basket"]`` has the new one."""
+    """The total the client showed is not today's price; ``extra["basket"]`` has the new one."""
 
     code = "price_changed"
     default_message = "The price has changed since the customer saw it."

@@ -179,7 +179,9 @@ class OrderLine(models.Model):
         ordering = ["order", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="order_line_no_unique"),
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_line_quantity_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="order_line_quantity_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(returned_quantity__lte=F("quantity")),
                 name="order_line_returned_within_quantity",
@@ -246,7 +248,7 @@ class Tender(models.Model):
 
 
 class Return(models.Model):
-    """Lines of one order or receipt brought back (at a store or by post), possibly as an exchange."""
+    """Lines of one order or receipt brought back (in a store or by post), maybe as an exchange."""
 
     class RefundTo(models.TextChoices):
         ORIGINAL = "original", _("Original tenders")
@@ -255,7 +257,11 @@ class Return(models.Model):
     number = models.CharField(max_length=20, unique=True)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
     store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Where it was returned; empty: by post to the warehouse."),
     )
     channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
@@ -292,8 +298,13 @@ class ReturnLine(models.Model):
 
     class Meta:
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gte=1), name="return_line_quantity_positive")
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="return_line_quantity_positive"
+            )
         ]
+
+    def __str__(self):
+        return f"{self.order_line_id} x{self.quantity}"
 
 
 class Refund(models.Model):
@@ -336,6 +347,9 @@ class Refund(models.Model):
             models.CheckConstraint(condition=Q(amount__gte=0), name="refund_amount_not_negative")
         ]
 
+    def __str__(self):
+        return f"{self.reason} {self.kind} {self.amount}"
+
 
 class OrderEvent(models.Model):
     """What happened to an order, for staff and the customer's history (append-only)."""
@@ -351,6 +365,9 @@ class OrderEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.kind}"
 
 
 class Notification(models.Model):

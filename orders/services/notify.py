@@ -61,7 +61,7 @@ def _enqueue(pk: int) -> None:
 
     try:
         notification_send.delay(pk)
-    except Exception:  # noqa: BLE001 - kombu raises several connection errors
+    except Exception:
         import logging
 
         logging.getLogger(__name__).warning("notification %s left for the resend task", pk)
