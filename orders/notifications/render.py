@@ -189,6 +189,11 @@ def _render_text(name: str, context: dict) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+def _one_line(text: str) -> str:
+    # Collapse template line breaks, keeping the no-break space between amount and currency.
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
+
+
 def notification_render(*, notification: Notification, at: datetime | None = None):
     """Render ``notification`` in its language; raises ``TemplateDoesNotExist`` for a bad kind."""
     at = at or timezone.now()
@@ -196,9 +201,9 @@ def notification_render(*, notification: Notification, at: datetime | None = Non
     base = f"orders/notifications/{notification.kind}/{lang}"
     with translation.override(lang):
         context = notification_context(notification=notification, at=at)
-        subject = " ".join(_render_text(f"{base}/subject.txt", context).split())
+        subject = _one_line(_render_text(f"{base}/subject.txt", context))
         text = _render_text(f"{base}/body.txt", context) + "\n"
         html = render_to_string(f"{base}/body.html", context)
-        sms = " ".join(_render_text(f"{base}/sms.txt", context).split())
+        sms = _one_line(_render_text(f"{base}/sms.txt", context))
     qr = pickup_qr_png(context["pickup_code"]) if context["show_qr"] else None
     return RenderedNotification(subject=subject, text=text, html=html, sms=sms, qr_png=qr)

@@ -261,7 +261,7 @@ def order_place(
                 for v in priced.vat
             ],
             coupon_codes=[c.code for c in priced.coupons if c.applied],
-            rules_version=rules_version(rules_revision_current()),
+            rules_version=rules_version(channel=channel, revision=rules_revision_current()),
             language=language or customer.language or "en",
             notify_email=notify_email,
             notify_sms=notify_sms,
