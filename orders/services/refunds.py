@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-from orders.models import Order, Refund, Return
+from django.db import transaction
+
+from loyalty.services.reversals import points_burn_reverse
+from loyalty.services.stored_value import hold_release, stored_value_issue, stored_value_refund
+from orders.models import Order, Refund, Return, Tender
+from retail.errors import DomainError
+from retail.money import quantize
+
+# Refunds run the apply order backwards: the external payment first, points last.
+REFUND_ORDER = tuple(reversed(Tender.APPLY_ORDER))
+
+
+class RefundExceedsPaidError(DomainError):
+    code = "refund_exceeds_paid"
+    default_message = "More than was paid cannot be refunded."
 
 
 def tenders_refund(
@@ -29,6 +43,123 @@ def tenders_refund(
     zero); a captured stored-value tender is refunded to its ledger; points
     are given back pro rata.  ``to_credit_note`` issues one new credit note to
     the customer instead.  Idempotent on ``source_key`` (a retry returns the
-    rows already written).
+    rows already written).  Raises ``RefundExceedsPaidError`` when the
+    tenders have less left than ``amount`` (nothing is written).
     """
-    raise NotImplementedError  # written by the lead engineer
+    amount = quantize(amount, order.currency)
+    with transaction.atomic():
+        done = list(Refund.objects.filter(source_key__startswith=f"{source_key}:"))
+        if done:
+            return done
+        if amount <= 0:
+            return []
+        if to_credit_note:
+            return [_credit_note(order, amount, reason, source_key, return_record, at)]
+        tenders = list(Tender.objects.filter(order=order).order_by("pk").select_for_update())
+        left_by_tender = {t.pk: t.amount - t.refunded_amount for t in tenders}
+        if sum(left_by_tender.values(), Decimal(0)) < amount:
+            raise RefundExceedsPaidError(
+                extra={"amount": str(amount), "left": str(sum(left_by_tender.values()))}
+            )
+        rank = {kind: i for i, kind in enumerate(REFUND_ORDER)}
+        refunds: list[Refund] = []
+        remaining = amount
+        for tender in sorted(tenders, key=lambda t: (rank[t.kind], -t.pk)):
+            take = min(remaining, left_by_tender[tender.pk])
+            if take <= 0:
+                continue
+            refunds.append(
+                _refund_tender(
+                    tender,
+                    take,
+                    reason=reason,
+                    key=f"{source_key}:{tender.pk}",
+                    return_record=return_record,
+                    at=at,
+                )
+            )
+            remaining -= take
+            if remaining == 0:
+                break
+        return refunds
+
+
+def _refund_tender(
+    tender: Tender, take: Decimal, *, reason: str, key: str, return_record, at
+) -> Refund:
+    order = tender.order
+    refund = Refund(
+        order=order,
+        tender=tender,
+        return_record=return_record,
+        reason=reason,
+        kind=tender.kind,
+        amount=take,
+        currency=order.currency,
+        stored_value_account_id=tender.stored_value_account_id,
+        code_last4=tender.code_last4,
+        source_key=key,
+        created_at=at,
+    )
+    if tender.status == Tender.Status.HELD:
+        # Not charged yet: capture less at hand-over; nothing left, let the hold go.
+        tender.amount -= take
+        if tender.amount == 0:
+            hold_release(hold_source_key=tender.hold_key, at=at)
+            tender.status = Tender.Status.RELEASED
+        tender.save(update_fields=["amount", "status"])
+        refund.save()
+        return refund
+    if tender.kind == Tender.Kind.EXTERNAL:
+        refund.status = Refund.Status.PENDING
+        refund.external_reference = tender.external_reference
+    elif tender.kind == Tender.Kind.POINTS:
+        refund.points = _points_share(tender, take)
+        if refund.points:
+            points_burn_reverse(
+                burn_source_key=tender.points_burn_key, source_key=key, points=refund.points, at=at
+            )
+            tender.points_refunded += refund.points
+    else:
+        stored_value_refund(
+            redemption_source_key=tender.redemption_key, amount=take, source_key=key, at=at
+        )
+    tender.refunded_amount += take
+    tender.save(update_fields=["refunded_amount", "points_refunded"])
+    refund.save()
+    return refund
+
+
+def _points_share(tender: Tender, take: Decimal) -> int:
+    """Points worth ``take`` of this tender; the last refund gives back all that is left."""
+    left = tender.points - tender.points_refunded
+    if tender.refunded_amount + take >= tender.amount:
+        return left
+    share = (Decimal(tender.points) * take / tender.amount).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return min(int(share), left)
+
+
+def _credit_note(order: Order, amount, reason, source_key, return_record, at) -> Refund:
+    account, code = stored_value_issue(
+        kind="credit_note",
+        amount=amount,
+        currency=order.currency,
+        source_key=f"{source_key}:credit_note",
+        customer=order.customer,
+        channel=order.channel,
+        at=at,
+    )
+    return Refund.objects.create(
+        order=order,
+        return_record=return_record,
+        reason=reason,
+        kind=Tender.Kind.CREDIT_NOTE,
+        amount=amount,
+        currency=order.currency,
+        stored_value_account_id=account.pk,
+        code_last4=code[-4:],
+        source_key=f"{source_key}:credit_note",
+        created_at=at,
+    )
