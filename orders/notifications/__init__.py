@@ -1,0 +1,1 @@
+"""Customer notifications: render an outbox row, send it exactly once, SMS backends."""

@@ -139,7 +139,9 @@ def notification_context(*, notification: Notification, at: datetime) -> dict:
     event = notification.context or {}
     store = order.collect_store if order.is_collect else None
     tz = (store or order.fulfil_location).tz
-    lines = [ln for ln in order.lines.all() if ln.status != OrderLine.Status.REMOVED]
+    # A removed line is not coming; a substituted one is replaced by its substitute line.
+    gone = (OrderLine.Status.REMOVED, OrderLine.Status.SUBSTITUTED)
+    lines = [ln for ln in order.lines.all() if ln.status not in gone]
     missing = event.get("lines")
     if not isinstance(missing, list) or not missing:
         missing = [

@@ -31,17 +31,17 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=1)
 
 
-def max_attempts() -> int:
+def _max_attempts() -> int:
     return getattr(settings, "ORDERS_NOTIFICATION_MAX_ATTEMPTS", 8)
 
 
-def stale_after() -> timedelta:
+def _stale_after() -> timedelta:
     return timedelta(seconds=getattr(settings, "ORDERS_NOTIFICATION_STALE_SECONDS", 600))
 
 
 def _claimable(at: datetime) -> Q:
     return Q(status=Notification.Status.PENDING) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=at - stale_after()
+        status=Notification.Status.SENDING, claimed_at__lt=at - _stale_after()
     )
 
 
@@ -94,7 +94,7 @@ def notification_send_now(*, notification_id: int, at: datetime | None = None) -
         _deliver(row, message)
     except Exception as exc:
         attempts = row.attempts + 1
-        gave_up = attempts >= max_attempts()
+        gave_up = attempts >= _max_attempts()
         logger.warning(
             "notification %s (%s %s) attempt %s failed%s",
             row.pk,
@@ -127,7 +127,7 @@ def notifications_due(*, at: datetime, limit: int) -> list[int]:
         Q(claimed_at__isnull=True) | Q(claimed_at__lte=before),
         status=Notification.Status.PENDING,
         created_at__lte=before,
-    ) | Q(status=Notification.Status.SENDING, claimed_at__lt=at - stale_after())
+    ) | Q(status=Notification.Status.SENDING, claimed_at__lt=at - _stale_after())
     return list(
         Notification.objects.filter(due)
         .order_by("created_at", "pk")

@@ -117,3 +117,60 @@ def test_order_place_points_tender_burns_points(world):
     member.refresh_from_db()
     assert member.points_balance == 3000 + (member.points_balance - 3000)  # burned from balance
     assert_books_balance()
+
+
+ADDRESS = {"name": "Mette Jensen", "street": "Algade 1", "postal_code": "4000", "city": "Roskilde"}
+
+
+def test_order_place_ship_from_store_reserves_at_that_store(world):
+    order = world.place(
+        [("MUG", 2)],
+        fulfilment=Order.Fulfilment.SHIP_FROM_STORE,
+        collect_store=None,
+        source_store=world.aar,
+        shipping_address=ADDRESS,
+    )
+    assert (order.fulfil_location, order.collect_store, order.pickup_code) == (world.aar, None, "")
+    assert _level(world.aar, world.p("MUG")).reserved == 2
+
+
+def test_order_place_home_delivery_uses_the_channels_warehouse(world):
+    order = world.place(
+        [("JACKET", 1)],
+        fulfilment=Order.Fulfilment.HOME_DELIVERY,
+        collect_store=None,
+        shipping_address=ADDRESS,
+    )
+    assert order.fulfil_location == world.warehouse
+    with pytest.raises(InvalidFulfilmentError) as caught:
+        world.place([("JACKET", 1)], fulfilment=Order.Fulfilment.HOME_DELIVERY, collect_store=None)
+    assert caught.value.field == "shipping_address"
+
+
+def test_order_place_collect_here_sourced_from_another_store(world):
+    order = world.place(
+        [("JACKET", 2)],
+        store=world.ros,  # Roskilde has one jacket; Copenhagen sends them
+        fulfilment=Order.Fulfilment.COLLECT_OTHER,
+        source_store=world.cph,
+    )
+    assert (order.fulfil_location, order.collect_store) == (world.cph, world.ros)
+    assert _level(world.cph, world.p("JACKET")).reserved == 2
+    assert _level(world.ros, world.p("JACKET")).reserved == 0
+    with pytest.raises(InvalidFulfilmentError):
+        world.place(store=world.ros, fulfilment=Order.Fulfilment.COLLECT_OTHER)
+
+
+def test_order_place_queries_do_not_grow_with_lines(world, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(lines):
+        with CaptureQueriesContext(connection) as ctx:
+            world.place(lines)
+        return len(ctx.captured_queries)
+
+    one = count([("SHIRT", 1)])
+    four = count([("SHIRT", 1), ("SOCKS", 1), ("MUG", 1), ("JACKET", 1)])
+    # Stock is reserved with one UPDATE per product on SQLite (constant on PostgreSQL).
+    assert four - one <= 3 * (connection.vendor != "postgresql")
