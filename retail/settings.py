@@ -195,6 +195,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="orders@retail.exampl
 ORDERS_SMS_BACKEND = env.str(
     "ORDERS_SMS_BACKEND", default="orders.notifications.sms.ConsoleSmsBackend"
 )
+ORDERS_SMS_FILE_PATH = env.path("ORDERS_SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
+# A notification that keeps failing is retried each minute, then given up (status failed).
+ORDERS_NOTIFICATION_MAX_ATTEMPTS = env.int("ORDERS_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # Days after purchase within which any line can be returned.
 ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
