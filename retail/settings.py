@@ -144,7 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "store:login"
-LOGIN_REDIRECT_URL = "store:home"
+# Store managers land on the click-and-collect work queue, everyone else on the store home.
+LOGIN_REDIRECT_URL = "orders:landing"
 LOGOUT_REDIRECT_URL = "store:login"
 
 # --- Internationalisation -------------------------------------------------

@@ -12,29 +12,106 @@ Any open order can be CANCELLED (customer service).  Every function takes
 the step.  ``store`` arguments are the acting staff's store: acting on
 another store's order raises ``OrderNotFoundError`` (store staff must not
 even learn it exists).
+
+Stored-value holds cannot be extended (loyalty has no such service): the
+placement holds them for the pickup window plus ``HOLD_MARGIN`` (three days
+more for a transfer), counted from placement.  ``order_ready`` therefore
+ends the pickup window no later than the first hold, so an order whose
+picking took longer than the margin expires (and is unwound) instead of
+failing at the counter.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
-from orders.models import Order, OrderLine
+from django.db import transaction
+from django.db.models import Max, Q
+
+from inventory.errors import TransferNotInTransitError
+from inventory.services import stock_transfer_receive
+from orders.errors import InvalidOrderStateError, OrderNotFoundError, PickupCodeNotFoundError
+from orders.models import Notification, Order, OrderLine, Refund
+from orders.services import _fulfil_steps as steps
+from orders.services.common import order_event, pickup_code_normalize
+from orders.services.notify import notification_queue
+from orders.services.place import HOLD_MARGIN
 from retail.models import Product, Store
+
+logger = logging.getLogger(__name__)
+
+Status = Order.Status
+Fulfilment = Order.Fulfilment
+LineStatus = OrderLine.Status
+BATCH_SIZE = 100
 
 
 def order_for_store(*, number: str, store: Store) -> Order:
-    """Return the order ``number`` if ``store`` fulfils or collects it, else ``OrderNotFoundError``."""
-    raise NotImplementedError
+    """Return order ``number`` if ``store`` fulfils or collects it; else ``OrderNotFoundError``."""
+    order = (
+        Order.objects.filter(number=(number or "").strip(), kind=Order.Kind.ORDER)
+        .filter(Q(fulfil_location=store) | Q(collect_store=store))
+        .first()
+    )
+    if order is None:
+        raise OrderNotFoundError(field="number")
+    return order
 
 
 def order_pick_start(*, order: Order, store: Store, actor=None, at: datetime) -> Order:
-    """NEW -> PICKING at the fulfilling store (printing the pick list starts it too)."""
-    raise NotImplementedError
+    """NEW -> PICKING at the fulfilling store (printing the pick list starts it too).
+
+    An order already being picked is returned as it is, so printing the
+    list twice is harmless.
+    """
+    with transaction.atomic():
+        order = steps.order_locked_for(order.pk, store)
+        steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+        if order.status == Status.PICKING:
+            return order
+        steps.require_status(order, Status.NEW)
+        _picking(order, actor=actor, at=at)
+    return order
+
+
+def _picking(order: Order, *, actor, at: datetime) -> None:
+    order.status, order.picking_at = Status.PICKING, at
+    steps.order_save(order, "status", "picking_at")
+    order_event(order, "picking_started", at=at, actor=actor)
+
+
+def _line_locked(line: OrderLine, store: Store) -> tuple[Order, OrderLine]:
+    """Lock the line's order (scoped to ``store``), then the line; both must be pickable."""
+    order = steps.order_locked_for(line.order_id, store)
+    steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+    steps.require_status(order, Status.NEW, Status.PICKING)
+    locked = OrderLine.objects.select_for_update().select_related("product").get(pk=line.pk)
+    return order, locked
 
 
 def order_line_pick(*, line: OrderLine, store: Store, actor=None, at: datetime) -> OrderLine:
-    """Confirm a line is picked (OPEN -> PICKED); the order moves to PICKING if NEW."""
-    raise NotImplementedError
+    """Confirm a line is picked (OPEN -> PICKED); the order moves to PICKING if NEW.
+
+    Confirming a picked line again changes nothing; a removed or replaced
+    line raises ``InvalidOrderStateError``.
+    """
+    with transaction.atomic():
+        order, line = _line_locked(line, store)
+        if line.status == LineStatus.PICKED:
+            return line
+        if line.status != LineStatus.OPEN:
+            raise InvalidOrderStateError(
+                "This line is no longer to be picked.", extra={"line_status": line.status}
+            )
+        if order.status == Status.NEW:
+            _picking(order, actor=actor, at=at)
+        line.status = LineStatus.PICKED
+        line.save(update_fields=["status"])
+        order_event(
+            order, "line_picked", at=at, actor=actor, data={"line": line.line_no, "sku": line.sku}
+        )
+    return line
 
 
 def order_line_short_pick(
@@ -57,8 +134,35 @@ def order_line_short_pick(
     lower nothing else.  Either way queue a ``short_picked`` notification
     (key suffix = line no).  When every line ends REMOVED the order is
     CANCELLED.  Returns the original line.
+
+    The substitute line starts OPEN: it is picked and confirmed like any
+    other line.  Raises ``InvalidOrderStateError`` for a line already
+    removed or replaced, or a substitute that is the same product.
     """
-    raise NotImplementedError
+    with transaction.atomic():
+        order, line = _line_locked(line, store)
+        if line.status not in steps.LIVE_LINES:
+            raise InvalidOrderStateError(
+                "This line is no longer to be picked.", extra={"line_status": line.status}
+            )
+        if order.status == Status.NEW:
+            _picking(order, actor=actor, at=at)
+        missing = [{"name": line.name, "quantity": line.quantity}]
+        if substitute is not None:
+            new_line = steps.line_substitute(order, line, substitute, actor=actor, at=at)
+            context = {"lines": missing, "substitute": new_line.name}
+        else:
+            context = steps.line_remove(order, line, actor=actor, at=at) | {"lines": missing}
+        notification_queue(
+            order=order,
+            kind=Notification.Kind.SHORT_PICKED,
+            at=at,
+            context=context,
+            key_suffix=str(line.line_no),
+        )
+        if not order.lines.filter(status__in=steps.LIVE_LINES).exists():
+            _cancel(order, reason="every line short-picked", actor=actor, at=at)
+    return line
 
 
 def order_ready(*, order: Order, store: Store, actor=None, at: datetime) -> Order:
@@ -68,15 +172,63 @@ def order_ready(*, order: Order, store: Store, actor=None, at: datetime) -> Orde
     extends the reservations (and stored-value holds) beyond it, queues the
     ``ready`` notification (pickup code, opening hours).  For COLLECT_OTHER
     at the source store this instead ships a transfer (``stock_transfer_ship``
-    of the reserved quantities, consuming the source reservations) and moves
+    of the reserved quantities, closing the source reservations) and moves
     the order to IN_TRANSIT.
+
+    The transfer ships from free stock only, so the source reservations are
+    released first, in the same transaction (the stock rows stay locked
+    until it commits: nobody else can take the units); the units leave with
+    one ``transfer_out`` movement each and are counted once.  Holds cannot
+    be extended: the window ends no later than the first hold expires.
     """
-    raise NotImplementedError
+    with transaction.atomic():
+        order = steps.order_locked_for(order.pk, store)
+        steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+        if order.fulfilment in steps.SHIP_KINDS:
+            raise InvalidOrderStateError("Ship this order instead.", extra={"status": order.status})
+        steps.require_status(order, Status.NEW, Status.PICKING)
+        lines = steps.require_all_picked(order)
+        if order.fulfilment == Fulfilment.COLLECT_OTHER:
+            steps.transfer_ship(order, lines, actor=actor, at=at)
+        else:
+            steps.order_make_ready(order, actor=actor, at=at)
+    return order
 
 
 def order_transfer_receive(*, order: Order, store: Store, actor=None, at: datetime) -> Order:
-    """IN_TRANSIT -> READY at the collecting store: receive the transfer, reserve there, notify."""
-    raise NotImplementedError
+    """IN_TRANSIT -> READY at the collecting store: receive the transfer, reserve there, notify.
+
+    A transfer the store already received through the stock pages is not
+    received twice; the units are then reserved from the store's stock.
+    Raises ``InsufficientStockError`` when they are not there (nothing changes).
+    """
+    with transaction.atomic():
+        order = steps.order_locked_for(order.pk, store)
+        steps.require_store(order, store, store_id=order.collect_store_id, step="received")
+        steps.require_status(order, Status.IN_TRANSIT)
+        received = True
+        try:
+            stock_transfer_receive(transfer=order.transfer, actor=actor, at=at)
+        except TransferNotInTransitError:
+            received = False
+        window = timedelta(days=order.collect_store.pickup_days) + HOLD_MARGIN
+        steps.reserve(
+            order,
+            order.collect_store,
+            steps.quantities(steps.live_lines(order)),
+            ttl=window,
+            actor=actor,
+            at=at,
+        )
+        order_event(
+            order,
+            "transfer_received",
+            at=at,
+            actor=actor,
+            data={"transfer": order.transfer.number, "received_now": received},
+        )
+        steps.order_make_ready(order, actor=actor, at=at)
+    return order
 
 
 def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime) -> Order:
@@ -87,27 +239,181 @@ def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime)
     movements written), captures every HELD tender for its (reduced) amount,
     earns points on the amount paid (not on points tender) when the customer
     is a member (source key ``order:<number>:earn``), writes the event.
+
+    A code of another store's order is "not found" as well.  When two
+    counters scan the same code, the second waits for the first and then
+    finds no READY order (``extra["status"]`` says what it is now).
     """
-    raise NotImplementedError
+    code = pickup_code_normalize(pickup_code)
+    if not code:
+        raise PickupCodeNotFoundError(field="pickup_code")
+    pk = (
+        Order.objects.filter(pickup_code=code, collect_store=store, kind=Order.Kind.ORDER)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if pk is None:
+        raise PickupCodeNotFoundError(field="pickup_code")
+    with transaction.atomic():
+        order = steps.order_lock(pk)
+        if order.status != Status.READY:
+            raise PickupCodeNotFoundError(field="pickup_code", extra={"status": order.status})
+        done = steps.order_complete(order, step="handover", actor=actor, at=at)
+        order.status, order.closed_at = Status.COLLECTED, at
+        steps.order_save(order, "status", "closed_at")
+        order_event(order, "collected", at=at, actor=actor, data=done)
+    return order
 
 
 def order_ship(
     *, order: Order, store: Store, tracking: str = "", actor=None, at: datetime
 ) -> Order:
-    """Ship-from-store / home delivery: PICKING (all picked) -> SHIPPED; consume, capture, earn."""
-    raise NotImplementedError
+    """Ship-from-store / home delivery: PICKING (all picked) -> SHIPPED; consume, capture, earn.
+
+    Queues the ``shipped`` notification with ``tracking`` as its tracking number.
+    """
+    with transaction.atomic():
+        order = steps.order_locked_for(order.pk, store)
+        steps.require_store(order, store, store_id=order.fulfil_location_id, step="shipped")
+        if order.fulfilment not in steps.SHIP_KINDS:
+            raise InvalidOrderStateError(
+                "This order is collected, not shipped.", extra={"status": order.status}
+            )
+        steps.require_status(order, Status.NEW, Status.PICKING)
+        steps.require_all_picked(order)
+        done = steps.order_complete(order, step="ship", actor=actor, at=at)
+        order.status, order.closed_at = Status.SHIPPED, at
+        steps.order_save(order, "status", "closed_at")
+        order_event(order, "shipped", at=at, actor=actor, data=done | {"tracking": tracking})
+        notification_queue(
+            order=order,
+            kind=Notification.Kind.SHIPPED,
+            at=at,
+            context={"tracking_number": tracking} if tracking else {},
+        )
+    return order
 
 
 def order_cancel(*, order: Order, reason: str = "", actor=None, at: datetime) -> Order:
-    """Cancel an open order: release reservations, holds and coupon uses, refund the rest."""
-    raise NotImplementedError
+    """Cancel an open order: release reservations, holds and coupon uses, refund the rest.
+
+    Held stored value is released, burned points come back, the external
+    payment gets a PENDING refund instruction (``tenders_refund`` with
+    reason ``cancelled``); the customer is told of a refund.  A transfer
+    already on its way arrives as ordinary stock at the collecting store.
+    Raises ``InvalidOrderStateError`` for an order no longer open.
+    """
+    with transaction.atomic():
+        order = steps.order_locked_for(order.pk, None)
+        steps.require_status(order, *Order.OPEN_STATUSES)
+        _cancel(order, reason=reason, actor=actor, at=at)
+    return order
+
+
+def _cancel(order: Order, *, reason: str, actor, at: datetime) -> None:
+    refunds = steps.order_unwind(order, reason=Refund.Reason.CANCELLED, at=at)
+    amount = steps.refunded_total(refunds)
+    order.status, order.closed_at = Status.CANCELLED, at
+    steps.order_save(order, "status", "closed_at")
+    order_event(
+        order, "cancelled", at=at, actor=actor, message=reason, data={"refund": str(amount)}
+    )
+    if amount > 0:
+        notification_queue(
+            order=order,
+            kind=Notification.Kind.REFUND_ISSUED,
+            at=at,
+            context={"amount": str(amount), "currency": order.currency},
+            key_suffix="cancelled",
+        )
+
+
+def _due_pks(queryset, *, after: int) -> list[int]:
+    return list(
+        queryset.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]
+    )
 
 
 def orders_expire(*, at: datetime) -> int:
-    """Expire READY orders past pickup_expires_at (EXPIRED): release, refund, notify; return count."""
-    raise NotImplementedError
+    """Expire READY orders past pickup_expires_at (EXPIRED): release, refund, notify; return count.
+
+    Each order is expired in its own transaction, taken with ``SELECT ...
+    FOR UPDATE SKIP LOCKED`` (PostgreSQL; plain on SQLite): an order being
+    handed over right now is skipped and ends COLLECTED.  Stock is released,
+    held stored value released, points and external payments refunded,
+    and the customer told.  Running it again finds nothing more to do.  An
+    order that fails is logged and left for the next run.
+    """
+    due = Order.objects.filter(
+        kind=Order.Kind.ORDER, status=Status.READY, pickup_expires_at__lte=at
+    )
+    count, last = 0, 0
+    while pks := _due_pks(due, after=last):
+        last = pks[-1]
+        for pk in pks:
+            try:
+                count += _expire_one(pk, at=at)
+            except Exception:
+                logger.exception("order %s could not be expired; left for the next run", pk)
+    return count
+
+
+def _expire_one(pk: int, *, at: datetime) -> int:
+    with transaction.atomic():
+        order = steps.order_lock(pk, skip_locked=True)
+        if (
+            order is None
+            or order.status != Status.READY
+            or order.pickup_expires_at is None
+            or order.pickup_expires_at > at
+        ):
+            return 0
+        refunds = steps.order_unwind(order, reason=Refund.Reason.EXPIRED, at=at)
+        amount = steps.refunded_total(refunds)
+        order.status, order.closed_at = Status.EXPIRED, at
+        steps.order_save(order, "status", "closed_at")
+        order_event(order, "expired", at=at, data={"refund": str(amount)})
+        notification_queue(
+            order=order,
+            kind=Notification.Kind.EXPIRED,
+            at=at,
+            context={"amount": str(amount), "currency": order.currency},
+        )
+    return 1
 
 
 def pickups_remind(*, at: datetime) -> int:
-    """Queue one reminder for READY orders within pickup_reminder_days of expiry; return count."""
-    raise NotImplementedError
+    """Queue one reminder for READY orders within pickup_reminder_days of expiry; return count.
+
+    Sets ``reminded_at``; an order is reminded once (the outbox key makes
+    sure of it even when run twice at once).
+    """
+    longest = Store.objects.aggregate(days=Max("pickup_reminder_days"))["days"] or 0
+    due = Order.objects.filter(
+        kind=Order.Kind.ORDER,
+        status=Status.READY,
+        reminded_at__isnull=True,
+        pickup_expires_at__gt=at,
+        pickup_expires_at__lte=at + timedelta(days=longest),
+    )
+    count, last = 0, 0
+    while pks := _due_pks(due, after=last):
+        last = pks[-1]
+        for pk in pks:
+            count += _remind_one(pk, at=at)
+    return count
+
+
+def _remind_one(pk: int, *, at: datetime) -> int:
+    with transaction.atomic():
+        order = steps.order_lock(pk, skip_locked=True)
+        if order is None or order.status != Status.READY or order.reminded_at is not None:
+            return 0
+        days = order.collect_store.pickup_reminder_days
+        if not (at < order.pickup_expires_at <= at + timedelta(days=days)):
+            return 0
+        notification_queue(order=order, kind=Notification.Kind.REMINDER, at=at)
+        order.reminded_at = at
+        steps.order_save(order, "reminded_at")
+        order_event(order, "reminded", at=at)
+    return 1

@@ -56,7 +56,11 @@ def tenders_refund(
         if to_credit_note:
             return [_credit_note(order, amount, reason, source_key, return_record, at)]
         tenders = list(Tender.objects.filter(order=order).order_by("pk").select_for_update())
-        left_by_tender = {t.pk: t.amount - t.refunded_amount for t in tenders}
+        # A released hold was never charged: nothing on it to give back.
+        left_by_tender = {
+            t.pk: Decimal(0) if t.status == Tender.Status.RELEASED else t.amount - t.refunded_amount
+            for t in tenders
+        }
         if sum(left_by_tender.values(), Decimal(0)) < amount:
             raise RefundExceedsPaidError(
                 extra={"amount": str(amount), "left": str(sum(left_by_tender.values()))}

@@ -98,7 +98,7 @@ class World:
             **kwargs,
         )
 
-    def staff(self, store: Store, role: str = "store_staff"):
+    def staff(self, store: Store, role: str = "store_clerk"):
         return make_staff(role, stores=[store])
 
 
