@@ -1,4 +1,4 @@
-"""Placing an order: priced, reserved, paid, recorded and confirmed in one transaction, or nothing."""
+"""Placing an order: priced, reserved, paid, recorded and confirmed at once, or nothing."""
 
 from decimal import Decimal
 
