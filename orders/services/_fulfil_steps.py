@@ -26,7 +26,7 @@ from inventory.services import (
 )
 from loyalty.models import Membership, StoredValueHold
 from loyalty.services.points import points_earn, points_earned_for
-from loyalty.services.stored_value import hold_capture, hold_release
+from loyalty.services.stored_value import hold_capture, hold_extend, hold_release
 from orders.errors import InvalidOrderStateError, OrderNotFoundError
 from orders.models import Notification, Order, OrderLine, Refund, Tender
 from orders.services.common import order_event
@@ -176,13 +176,16 @@ def reservations_extend_to(order: Order, *, expires_at: datetime, at: datetime) 
 # -- money ---------------------------------------------------------------------
 
 
-def holds_expire_first(order: Order) -> datetime | None:
-    """When the first still-held stored-value tender's hold runs out (None without one)."""
-    keys = [t.hold_key for t in order.tenders.filter(status=Tender.Status.HELD) if t.hold_key]
-    if not keys:
-        return None
-    holds = StoredValueHold.objects.filter(source_key__in=keys)
-    return min((h.expires_at for h in holds), default=None)
+def holds_extend_to(order: Order, *, expires_at: datetime, at: datetime) -> None:
+    """Keep every still-held stored-value tender held past the pickup window.
+
+    A hold that already lapsed (picking took longer than the placement's
+    margin) cannot be revived: the order then cannot become ready
+    (``HoldNotActiveError``); customer service cancels or re-takes payment.
+    """
+    for tender in order.tenders.filter(status=Tender.Status.HELD).order_by("pk"):
+        if tender.hold_key:
+            hold_extend(hold_source_key=tender.hold_key, expires_at=expires_at, at=at)
 
 
 def money_left(order: Order) -> Decimal:
@@ -426,10 +429,8 @@ def transfer_ship(order: Order, lines: list[OrderLine], *, actor, at: datetime) 
 def order_make_ready(order: Order, *, actor, at: datetime) -> None:
     """READY: the pickup window starts, reservations outlive it, the customer is told."""
     expires = at + timedelta(days=order.collect_store.pickup_days)
-    first_hold = holds_expire_first(order)
-    if first_hold is not None and first_hold < expires:
-        expires = first_hold
-    reservations_extend_to(order, expires_at=max(expires, at) + HOLD_MARGIN, at=at)
+    holds_extend_to(order, expires_at=expires + HOLD_MARGIN, at=at)
+    reservations_extend_to(order, expires_at=expires + HOLD_MARGIN, at=at)
     order.status, order.ready_at, order.pickup_expires_at = Status.READY, at, expires
     order_save(order, "status", "ready_at", "pickup_expires_at")
     order_event(order, "ready", at=at, actor=actor, data={"pickup_expires_at": expires.isoformat()})

@@ -13,12 +13,10 @@ the step.  ``store`` arguments are the acting staff's store: acting on
 another store's order raises ``OrderNotFoundError`` (store staff must not
 even learn it exists).
 
-Stored-value holds cannot be extended (loyalty has no such service): the
-placement holds them for the pickup window plus ``HOLD_MARGIN`` (three days
-more for a transfer), counted from placement.  ``order_ready`` therefore
-ends the pickup window no later than the first hold, so an order whose
-picking took longer than the margin expires (and is unwound) instead of
-failing at the counter.
+The placement holds stored value for the pickup window plus ``HOLD_MARGIN``
+(three days more for a transfer); ``order_ready`` extends the holds and the
+reservations past the new pickup window, so the customer gets the whole
+window whenever picking finished.
 """
 
 from __future__ import annotations
@@ -178,8 +176,8 @@ def order_ready(*, order: Order, store: Store, actor=None, at: datetime) -> Orde
     The transfer ships from free stock only, so the source reservations are
     released first, in the same transaction (the stock rows stay locked
     until it commits: nobody else can take the units); the units leave with
-    one ``transfer_out`` movement each and are counted once.  Holds cannot
-    be extended: the window ends no later than the first hold expires.
+    one ``transfer_out`` movement each and are counted once.  Holds and
+    reservations are extended past the pickup window.
     """
     with transaction.atomic():
         order = steps.order_locked_for(order.pk, store)

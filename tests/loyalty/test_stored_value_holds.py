@@ -105,3 +105,18 @@ def test_stored_value_expire_due_releases_holds():
     assert (account.balance, account.held) == (0, 0)
     assert account.holds.get().status == "expired"
     assert stored_value_book_check() == []
+
+
+def test_hold_extend_keeps_the_hold_longer_but_never_shorter_nor_revives_it():
+    from loyalty.services.stored_value import hold_extend
+
+    _, code = issue()
+    first = hold(code, "40", "h-ext", ttl=timedelta(hours=1))
+    later = AT + timedelta(days=3)
+    assert hold_extend(hold_source_key="h-ext", expires_at=later, at=AT).expires_at == later
+    assert hold_extend(hold_source_key="h-ext", expires_at=AT, at=AT).expires_at == later
+    assert holds_expire(at=AT + timedelta(hours=2)) == 0  # the extension holds
+    with pytest.raises(HoldNotActiveError):
+        hold_extend(hold_source_key="h-ext", expires_at=later + timedelta(days=1), at=later)
+    hold_release(hold_source_key=first.source_key, at=AT)
+    assert stored_value_book_check() == []

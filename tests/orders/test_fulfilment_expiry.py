@@ -132,7 +132,7 @@ def test_pickups_remind_once_within_the_reminder_days(world):
     assert pickups_remind(at=order.pickup_expires_at) == 0  # past due: expiry, not a reminder
 
 
-def test_order_ready_ends_the_pickup_window_with_the_first_gift_card_hold(world):
+def test_order_ready_after_slow_picking_extends_the_gift_card_hold_with_the_window(world):
     card = world.gift_card("500.00")
     slow = AT + timedelta(days=5)
     order = ready_order(
@@ -141,12 +141,16 @@ def test_order_ready_ends_the_pickup_window_with_the_first_gift_card_hold(world)
         at=slow,
     )
     hold = StoredValueHold.objects.get(source_key=order.tenders.get().hold_key)
-    assert hold.expires_at == AT + timedelta(days=world.cph.pickup_days) + HOLD_MARGIN
-    assert order.pickup_expires_at == hold.expires_at < slow + timedelta(days=7)
+    assert order.pickup_expires_at == slow + timedelta(days=world.cph.pickup_days)
+    assert hold.expires_at == order.pickup_expires_at + HOLD_MARGIN
+    assert hold.status == StoredValueHold.Status.ACTIVE
 
-    assert orders_expire(at=hold.expires_at) == 1
+    assert orders_expire(at=order.pickup_expires_at - timedelta(minutes=1)) == 0
+    assert orders_expire(at=order.pickup_expires_at) == 1
     order.refresh_from_db()
     assert order.status == Order.Status.EXPIRED
+    hold.refresh_from_db()
+    assert hold.status == StoredValueHold.Status.RELEASED
     assert_books_balance()
 
 

@@ -17,6 +17,7 @@ from loyalty.services.stored_value.accounts import (
 from loyalty.services.stored_value.book import stored_value_book_check
 from loyalty.services.stored_value.holds import (
     hold_capture,
+    hold_extend,
     hold_release,
     holds_expire,
     stored_value_hold,
@@ -30,6 +31,7 @@ from loyalty.services.stored_value.redemptions import (
 __all__ = [
     "gift_card_activate",
     "hold_capture",
+    "hold_extend",
     "hold_release",
     "holds_expire",
     "stored_value_adjust",

@@ -170,6 +170,29 @@ def hold_release(*, hold_source_key: str, at: datetime | None = None) -> StoredV
         return hold
 
 
+def hold_extend(
+    *, hold_source_key: str, expires_at: datetime, at: datetime | None = None
+) -> StoredValueHold:
+    """Keep an active hold until ``expires_at`` (never shortens it); return the hold.
+
+    Used when an order waits longer than first planned (ready for pickup).
+    Locks the hold and re-checks it, so an extension racing the expiry sweep
+    leaves one answer.  Raises ``HoldNotFoundError`` and ``HoldNotActiveError``
+    (also for a hold already past its expiry).
+    """
+    at = now_or(at)
+    with transaction.atomic():
+        hold = _hold_locked(hold_source_key)
+        if hold.status != Hold.Status.ACTIVE:
+            raise HoldNotActiveError(extra={"status": hold.status})
+        if hold.expires_at <= at:  # lapsed: the sweep expires it
+            raise HoldNotActiveError(extra={"status": Hold.Status.EXPIRED})
+        if expires_at > hold.expires_at:
+            hold.expires_at = expires_at
+            hold.save(update_fields=["expires_at"])
+        return hold
+
+
 def holds_expire(*, at: datetime, batch_size: int = 200) -> int:
     """Expire every active hold past its expiry and free its amount; return how many.
 
