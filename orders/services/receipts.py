@@ -1,4 +1,10 @@
-"""POS receipts: completed sales joining the customer's purchase history."""
+"""POS receipts: completed sales joining the customer's purchase history.
+
+The POS has already taken the money (and redeemed stored value or burned
+points through the loyalty API); a receipt records what was sold, posts the
+stock movements and earns the member's points.  The receipt id is unique per
+store, so a re-sent receipt (also two at once) posts nothing twice.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from orders.models import Order
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from inventory.services import stock_record_sale
+from loyalty.models import Membership
+from loyalty.services.points import points_earn, points_earned_for
+from orders.errors import ReceiptInvalidError
+from orders.models import Order, OrderLine, Tender
+from orders.services._receipts_check import lines_check, tenders_check
+from orders.services.common import order_event, order_number_new
 from retail.models import Channel, Customer, Store
+from retail.money import Currency
 
 
 @dataclass(frozen=True)
@@ -18,6 +34,7 @@ class ReceiptLine:
     unit_price: Decimal
     total: Decimal  # paid for the line after its discounts
     discounts: tuple[dict, ...] = ()
+    vat_rate: Decimal | None = None  # percent; default: the product's class in the store's country
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,15 @@ class ReceiptTender:
     reference: str = ""  # external payment reference, or the stored-value redemption key
     code_last4: str = ""
     points: int = 0
+
+
+def receipt_earn_key(order: Order) -> str:
+    """The source key of the points a receipt earned (``receipt:<store>:<id>:earn``)."""
+    return f"receipt:{order.collect_store.code}:{order.receipt_id}:earn"
+
+
+def receipt_find(*, store: Store, receipt_id: str) -> Order | None:
+    return Order.objects.filter(collect_store=store, receipt_id=receipt_id).first()
 
 
 def receipt_record(
@@ -48,5 +74,157 @@ def receipt_record(
     ``stock_record_sale`` per line, points earned for a member on the amount
     paid by non-points tenders (source key ``receipt:<store>:<id>:earn``).
     Lines and tenders must add up (``ReceiptInvalidError`` naming the field).
+
+    Lines are SKUs or GTINs (a multipack GTIN counts its pack quantity); an
+    unknown one raises ``ReceiptInvalidError`` naming ``lines.<i>.sku``.  A
+    stored-value tender's ``reference`` is the key the POS redeemed it with
+    (refunds go back to it); a points tender's is the burn key.  Owns its
+    transaction; concurrent posts of one receipt leave one order.
     """
-    raise NotImplementedError
+    at = at or timezone.now()
+    receipt_id = str(receipt_id).strip()
+    if not receipt_id or len(receipt_id) > 64:
+        raise ReceiptInvalidError(
+            "Give the POS receipt id (1 to 64 characters).", field="receipt_id"
+        )
+    existing = receipt_find(store=store, receipt_id=receipt_id)
+    if existing is not None:
+        return existing, False
+    currency = currency or channel.currency
+    if currency not in Currency.values:
+        raise ReceiptInvalidError("Unknown currency.", field="currency")
+    rows = lines_check(lines, store=store, currency=currency, sold_at=sold_at)
+    total = sum((row.total_amount for row in rows), Decimal(0))
+    tender_rows = tenders_check(tenders, total=total, currency=currency)
+    try:
+        with transaction.atomic():
+            order = receipt_order_create(
+                channel=channel,
+                store=store,
+                receipt_id=receipt_id,
+                customer=customer,
+                lines=rows,
+                tenders=tender_rows,
+                currency=currency,
+                sold_at=sold_at,
+                at=at,
+            )
+    except IntegrityError:
+        # Another post of the same receipt committed first (our insert waited for it).
+        existing = receipt_find(store=store, receipt_id=receipt_id)
+        if existing is None:
+            raise
+        return existing, False
+    return order, True
+
+
+def receipt_order_create(
+    *,
+    channel: Channel,
+    store: Store,
+    receipt_id: str,
+    customer: Customer | None,
+    lines: Sequence[OrderLine],
+    tenders: Sequence[Tender],
+    currency: str,
+    sold_at: datetime,
+    at: datetime,
+    actor=None,
+    event: str = "receipt_recorded",
+) -> Order:
+    """Write a completed in-store sale of checked, unsaved ``lines`` and ``tenders``; sell stock.
+
+    Call inside a transaction.  The order row is inserted first, so a
+    concurrent duplicate (same store and receipt id) waits on the unique
+    index and then fails with ``IntegrityError`` before writing anything
+    else.  Stock is sold in product-pk order; the member earns points on
+    what non-points tenders paid.
+    """
+    subtotal = sum((line.base_total_amount for line in lines), Decimal(0))
+    total = sum((line.total_amount for line in lines), Decimal(0))
+    order = Order.objects.create(
+        number=order_number_new(kind=Order.Kind.RECEIPT),
+        kind=Order.Kind.RECEIPT,
+        channel=channel,
+        customer=customer,
+        fulfilment=Order.Fulfilment.IN_STORE,
+        status=Order.Status.COMPLETED,
+        fulfil_location=store,
+        collect_store=store,
+        receipt_id=receipt_id,
+        currency=currency,
+        subtotal_amount=subtotal,
+        discount_amount=max(subtotal - total, Decimal(0)),
+        total_amount=total,
+        vat=_vat_summary(lines),
+        language=(customer.language if customer else "") or channel.language or "en",
+        placed_at=sold_at,
+        closed_at=sold_at,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    for line in lines:
+        line.order = order
+    OrderLine.objects.bulk_create(lines)
+    for tender in tenders:
+        tender.order = order
+    Tender.objects.bulk_create(tenders)
+    for line in sorted(lines, key=lambda row: (row.product_id, row.line_no)):
+        stock_record_sale(
+            location=store,
+            product=line.product,
+            quantity=line.quantity,
+            receipt_id=receipt_id,
+            line_no=line.line_no,
+            actor_label=f"receipt {receipt_id}",
+            at=sold_at,
+        )
+    earned = _points_earn(order, tenders)
+    order_event(
+        order,
+        event,
+        at=at,
+        actor=actor,
+        data={"total": str(total), "receipt_id": receipt_id, "points": earned},
+    )
+    return order
+
+
+def _points_earn(order: Order, tenders: Sequence[Tender]) -> int:
+    if order.customer_id is None:
+        return 0
+    membership = Membership.objects.filter(
+        customer_id=order.customer_id, status=Membership.Status.ACTIVE
+    ).first()
+    if membership is None:
+        return 0
+    by_points = sum((t.amount for t in tenders if t.kind == Tender.Kind.POINTS), Decimal(0))
+    spend = order.total_amount - by_points
+    if points_earned_for(spend, order.currency) <= 0:
+        return 0
+    entry = points_earn(
+        membership=membership,
+        spend_amount=spend,
+        currency=order.currency,
+        source_key=receipt_earn_key(order),
+        reference=order.number,
+        channel=order.channel,
+        at=order.placed_at,
+    )
+    return entry.points
+
+
+def _vat_summary(lines: Sequence[OrderLine]) -> list[dict]:
+    gross: dict[Decimal, Decimal] = {}
+    vat: dict[Decimal, Decimal] = {}
+    for line in lines:
+        gross[line.vat_rate] = gross.get(line.vat_rate, Decimal(0)) + line.total_amount
+        vat[line.vat_rate] = vat.get(line.vat_rate, Decimal(0)) + line.vat_amount
+    return [
+        {
+            "rate": str(rate),
+            "gross": str(gross[rate]),
+            "net": str(gross[rate] - vat[rate]),
+            "vat": str(vat[rate]),
+        }
+        for rate in sorted(gross)
+    ]

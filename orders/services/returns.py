@@ -1,4 +1,11 @@
-"""Returns and exchanges in any channel, of any order or receipt line."""
+"""Returns and exchanges in any channel, of any order or receipt line.
+
+Lock order: the original order's row first (serialising every return of
+that order), then the stock rows the units go back to (an exchange takes
+the rows of both what comes back and what it sells at once, in inventory's
+(location, product) order), the order's tenders (``tenders_refund``),
+stored-value accounts and last the membership.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import transaction
+
+from orders.errors import ReturnNotAllowedError
 from orders.models import Order, Return
+from orders.services._returns_core import (
+    order_lock,
+    points_take_back,
+    return_check,
+    return_find,
+    return_write,
+)
+from orders.services._returns_exchange import exchange_price, exchange_settle, stock_rows_lock
+from orders.services.common import order_event
+from orders.services.notify import notification_queue
 from orders.services.place import TenderRequest
+from orders.services.refunds import tenders_refund
 from retail.models import Channel, Store
 
 
@@ -44,8 +65,81 @@ def return_create(
     Refunds go to the original tenders or as one credit note; earned points
     are reversed (``points_earn_reverse``) so tier spend drops; a
     ``refund_issued`` notification is queued.  Idempotent on ``source_key``.
+
+    The purchase date is the order's ``closed_at`` (hand-over, shipping, a
+    receipt's sale).  By post, units go to the channel's warehouse (else the
+    order's fulfilling location).  Locks the order row, so concurrent
+    returns of one line never refund more than it paid.
     """
-    raise NotImplementedError
+    if refund_to not in Return.RefundTo.values:
+        raise ReturnNotAllowedError(
+            "Refund to the original tenders or a credit note.", field="refund_to"
+        )
+    done = return_find(source_key)
+    if done is not None:
+        return done
+    with transaction.atomic():
+        order = order_lock(order)
+        done = return_find(source_key)
+        if done is not None:
+            return done
+        checked = return_check(order, lines, at=at)
+        record = return_write(
+            order,
+            checked,
+            channel=channel,
+            store=store,
+            source_key=source_key,
+            refund_to=refund_to,
+            reason=reason,
+            actor=actor,
+            at=at,
+        )
+        amount = record.refund_amount
+        refunds = tenders_refund(
+            order=order,
+            amount=amount,
+            reason="return",
+            source_key=f"return:{record.number}",
+            return_record=record,
+            to_credit_note=refund_to == Return.RefundTo.CREDIT_NOTE,
+            at=at,
+        )
+        points = points_take_back(
+            order, amount, source_key=f"return:{record.number}:earn-reversal", at=at
+        )
+        order_event(
+            order,
+            "returned",
+            at=at,
+            actor=actor,
+            message=f"Return {record.number}: {order.currency} {amount}",
+            data={
+                "return": record.number,
+                "store": store.code if store else None,
+                "lines": [
+                    {"line_no": c.line.line_no, "quantity": c.quantity, "condition": c.condition}
+                    for c in checked
+                ],
+                "refund": str(amount),
+                "refund_to": refund_to,
+                "refunds": [{"kind": r.kind, "amount": str(r.amount)} for r in refunds],
+                "points_reversed": points,
+            },
+        )
+        if amount > 0:
+            notification_queue(
+                order=order,
+                kind="refund_issued",
+                at=at,
+                context={
+                    "amount": str(amount),
+                    "currency": order.currency,
+                    "return_number": record.number,
+                },
+                key_suffix=record.number,
+            )
+    return record
 
 
 def exchange_create(
@@ -67,5 +161,88 @@ def exchange_create(
     refunded to the original tenders.  The new sale is an in-store Order
     (kind receipt-like, COMPLETED, stock sold at ``store``) linked as
     ``Return.exchange_order``.
+
+    The new sale is priced for the order's customer at ``store`` now, and
+    recorded as a receipt with id ``exchange:<return number>``.  The credit
+    moves as a credit note issued for the returned value (up to the new
+    sale's total) and redeemed at once by the new sale, so both ledgers
+    show it and a later return of the new sale refunds to it.
+    ``Return.refund_amount`` is the money given back (the rest, if any).
+    Raises the errors of ``return_create``, pricing's product errors
+    (naming ``new_lines.<i>``), ``TenderMismatchError`` when the tenders do
+    not pay the difference exactly, and loyalty's stored-value errors; any
+    of them leaves nothing behind.  Idempotent on ``source_key``.
     """
-    raise NotImplementedError
+    done = return_find(source_key)
+    if done is not None:
+        return done
+    priced, products = exchange_price(
+        order=order, new_lines=new_lines, channel=channel, store=store, at=at
+    )
+    with transaction.atomic():
+        order = order_lock(order)
+        done = return_find(source_key)
+        if done is not None:
+            return done
+        checked = return_check(order, lines, at=at)
+        stock_rows_lock(
+            store=store,
+            product_ids=[c.line.product_id for c in checked]
+            + [line.product_id for line in priced.lines],
+        )
+        record = return_write(
+            order,
+            checked,
+            channel=channel,
+            store=store,
+            source_key=source_key,
+            refund_to=Return.RefundTo.ORIGINAL,
+            reason="exchange",
+            actor=actor,
+            at=at,
+        )
+        value = record.refund_amount
+        settled = exchange_settle(
+            order=order,
+            record=record,
+            priced=priced,
+            products=products,
+            value=value,
+            channel=channel,
+            store=store,
+            tenders=tenders,
+            actor=actor,
+            at=at,
+        )
+        points = points_take_back(
+            order, value, source_key=f"return:{record.number}:earn-reversal", at=at
+        )
+        order_event(
+            order,
+            "exchanged",
+            at=at,
+            actor=actor,
+            message=f"Exchange {record.number}: new sale {settled.new_order.number}",
+            data={
+                "return": record.number,
+                "exchange_order": settled.new_order.number,
+                "returned_value": str(value),
+                "new_total": str(settled.new_order.total_amount),
+                "paid": str(settled.paid),
+                "refund": str(settled.refund),
+                "points_reversed": points,
+            },
+        )
+        if settled.refund > 0:
+            notification_queue(
+                order=order,
+                kind="refund_issued",
+                at=at,
+                context={
+                    "amount": str(settled.refund),
+                    "currency": order.currency,
+                    "return_number": record.number,
+                },
+                key_suffix=record.number,
+            )
+    return record

@@ -1,0 +1,274 @@
+"""The parts of a return: the checks, each unit's refund share, the record, stock and points back.
+
+Every function here runs inside the caller's transaction, after the order
+row is locked (``order_lock``): that lock serialises the returns of one
+order, so two counters taking back the last unit of a line can never both
+refund it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import F, Sum
+
+from inventory.models import ChannelLocation
+from inventory.services import stock_adjust, stock_record_return
+from loyalty.models import PointsEntry
+from loyalty.services.reversals import points_earn_reverse
+from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
+from orders.models import Order, OrderLine, Return, ReturnLine
+from orders.services.common import return_number_new
+from retail.models import Channel, Product, Store
+from retail.money import MINOR_UNITS, Currency, quantize
+
+RETURNABLE = (Order.Status.COLLECTED, Order.Status.SHIPPED, Order.Status.COMPLETED)
+NOT_HANDED_OVER = (OrderLine.Status.REMOVED, OrderLine.Status.SUBSTITUTED)
+DAMAGED_REASON = "damaged return"
+
+
+@dataclass(frozen=True)
+class CheckedLine:
+    """One requested line, checked: ``position`` is its 1-based place in the request."""
+
+    position: int
+    line: OrderLine
+    quantity: int
+    condition: str
+    refund: Decimal
+
+
+def units_refund(
+    *,
+    total: Decimal,
+    quantity: int,
+    returned: int,
+    refunded: Decimal,
+    count: int,
+    currency: str,
+) -> Decimal:
+    """Refund for ``count`` more units of a line of ``quantity`` units that paid ``total``.
+
+    The paid total is split over the units by largest remainder, the extra
+    minor units going to the last units (100.00 over 3: 33.33, 33.33,
+    33.34); units ``returned`` before have taken theirs.  The return that
+    takes the last unit gets whatever is left, and no return gets more than
+    ``total - refunded``.
+    """
+    left = total - refunded
+    if left <= 0 or count <= 0:
+        return quantize(Decimal(0), currency)
+    if returned + count >= quantity:
+        return quantize(left, currency)
+    exponent = MINOR_UNITS[Currency(currency)]
+    minor = int(quantize(total, currency).scaleb(exponent))
+    base, extra = divmod(minor, quantity)
+
+    def upto(units: int) -> int:
+        return units * base + max(0, units - (quantity - extra))
+
+    share = Decimal(upto(returned + count) - upto(returned)).scaleb(-exponent)
+    return quantize(min(share, left), currency)
+
+
+def order_lock(order: Order) -> Order:
+    """Lock and re-read the order row; call inside a transaction."""
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
+def return_find(source_key: str) -> Return | None:
+    return Return.objects.filter(source_key=source_key).first()
+
+
+def return_check(
+    order: Order, lines: Sequence, *, at: datetime, field: str = "lines"
+) -> list[CheckedLine]:
+    """Check a return of ``lines`` (``ReturnRequestLine``) of the locked ``order`` at ``at``.
+
+    Raises ``ReturnNotAllowedError`` (the order is not handed over; a line
+    unknown, not handed over, or more than is left to return: naming
+    ``lines.<i>``) and ``ReturnWindowClosedError``.  Returns the lines with
+    the refund of each.
+    """
+    if order.status not in RETURNABLE:
+        raise ReturnNotAllowedError(
+            "The order has not been handed over yet.", field="order", extra={"status": order.status}
+        )
+    bought = order.closed_at or order.placed_at
+    days = settings.ORDERS_RETURN_DAYS
+    if at > bought + timedelta(days=days):
+        raise ReturnWindowClosedError(
+            extra={"purchased_at": bought.isoformat(), "return_days": days}
+        )
+    if not lines:
+        raise ReturnNotAllowedError("Name the lines to return.", field=field)
+    by_no = {line.line_no: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
+    taken: dict[int, int] = defaultdict(int)
+    taken_amount: dict[int, Decimal] = defaultdict(Decimal)
+    checked = []
+    for i, request in enumerate(lines):
+        name = f"{field}.{i}"
+        line = by_no.get(request.line_no)
+        if line is None:
+            raise ReturnNotAllowedError("The order has no such line.", field=name)
+        if line.status in NOT_HANDED_OVER:
+            raise ReturnNotAllowedError("This line was never handed over.", field=name)
+        if request.condition not in ReturnLine.Condition.values:
+            raise ReturnNotAllowedError("Say whether it can be sold again.", field=name)
+        quantity = request.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+            raise ReturnNotAllowedError("Return one unit or more.", field=name)
+        returned = line.returned_quantity + taken[line.pk]
+        if quantity > line.quantity - returned:
+            raise ReturnNotAllowedError(
+                "More than is left to return.",
+                field=name,
+                extra={"left": line.quantity - returned},
+            )
+        refund = units_refund(
+            total=line.total_amount,
+            quantity=line.quantity,
+            returned=returned,
+            refunded=line.refunded_amount + taken_amount[line.pk],
+            count=quantity,
+            currency=order.currency,
+        )
+        taken[line.pk] += quantity
+        taken_amount[line.pk] += refund
+        checked.append(CheckedLine(i + 1, line, quantity, request.condition, refund))
+    return checked
+
+
+def return_write(
+    order: Order,
+    checked: Sequence[CheckedLine],
+    *,
+    channel: Channel,
+    store: Store | None,
+    source_key: str,
+    refund_to: str,
+    reason: str,
+    actor,
+    at: datetime,
+) -> Return:
+    """Record the return and its lines, count them returned on the order lines, restock."""
+    record = Return.objects.create(
+        number=return_number_new(),
+        order=order,
+        store=store,
+        channel=channel,
+        refund_to=refund_to,
+        refund_amount=sum((c.refund for c in checked), Decimal(0)),
+        currency=order.currency,
+        source_key=source_key,
+        reason=(reason or "")[:200],
+        created_at=at,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    ReturnLine.objects.bulk_create(
+        [
+            ReturnLine(
+                return_record=record,
+                order_line=c.line,
+                quantity=c.quantity,
+                condition=c.condition,
+                refund_amount=c.refund,
+            )
+            for c in checked
+        ]
+    )
+    for c in checked:
+        OrderLine.objects.filter(pk=c.line.pk).update(
+            returned_quantity=F("returned_quantity") + c.quantity,
+            refunded_amount=F("refunded_amount") + c.refund,
+        )
+    stock_take_back(record, checked, channel=channel, actor=actor, at=at)
+    return record
+
+
+def return_location(order: Order, *, channel: Channel, store: Store | None) -> Store:
+    """Where returned units go: the returning store; by post the channel's warehouse."""
+    if store is not None:
+        return store
+    for link_channel in (channel, order.channel):
+        link = (
+            ChannelLocation.objects.filter(
+                channel=link_channel,
+                location__kind=Store.Kind.WAREHOUSE,
+                location__is_active=True,
+            )
+            .select_related("location")
+            .order_by("location__code")
+            .first()
+        )
+        if link is not None:
+            return link.location
+    return order.fulfil_location
+
+
+def stock_take_back(
+    record: Return, checked: Sequence[CheckedLine], *, channel: Channel, actor, at: datetime
+) -> None:
+    """Put the units back on hand; write damaged ones off again, so the ledger shows both."""
+    location = return_location(record.order, channel=channel, store=record.store)
+    products = Product.objects.in_bulk({c.line.product_id for c in checked})
+    label = f"return {record.number}"
+    for c in sorted(checked, key=lambda c: (c.line.product_id, c.position)):
+        damaged = c.condition == ReturnLine.Condition.DAMAGED
+        product = products[c.line.product_id]
+        stock_record_return(
+            location=location,
+            product=product,
+            quantity=c.quantity,
+            receipt_id=record.number,
+            line_no=c.position,
+            actor_label=label,
+            reason=DAMAGED_REASON if damaged else f"return of {record.order.number}",
+            at=at,
+        )
+        if damaged:
+            stock_adjust(
+                location=location,
+                product=product,
+                quantity=-c.quantity,
+                reason=DAMAGED_REASON,
+                source_key=f"return:{record.number}:{c.position}:write-off",
+                actor=actor,
+                actor_label=label,
+                at=at,
+            )
+
+
+def earn_source_key(order: Order) -> str:
+    """The key the order's (or receipt's) points were earned under."""
+    if order.kind == Order.Kind.RECEIPT:
+        return f"receipt:{order.collect_store.code}:{order.receipt_id}:earn"
+    return f"order:{order.number}:earn"
+
+
+def points_take_back(order: Order, amount: Decimal, *, source_key: str, at: datetime) -> int:
+    """Reverse the points earned on ``amount`` of the order; return the points taken.
+
+    The spend reversed is bounded by what the purchase earned on and has not
+    yet given back, so many partial returns never lower the tier spend more
+    than the purchase raised it.
+    """
+    key = earn_source_key(order)
+    earn = PointsEntry.objects.filter(source_key=key, kind=PointsEntry.Kind.EARN).first()
+    if earn is None or amount <= 0:
+        return 0
+    reversed_spend = PointsEntry.objects.filter(
+        kind=PointsEntry.Kind.EARN_REVERSAL, reason=f"earn:{key}"
+    ).aggregate(spend=Sum("spend_amount"))["spend"] or Decimal(0)
+    spend = min(amount, earn.spend_amount + reversed_spend)  # reversals carry negative spend
+    if spend <= 0:
+        return 0
+    entry = points_earn_reverse(
+        earn_source_key=key, spend_amount=spend, source_key=source_key, at=at
+    )
+    return -entry.points if entry is not None else 0
