@@ -15,7 +15,7 @@ from loyalty.services.points import points_burn, points_for_amount
 from loyalty.services.stored_value import stored_value_redeem
 from orders.errors import ReturnNotAllowedError, TenderMismatchError
 from orders.models import Order, OrderLine, Return, Tender
-from orders.services.place import TenderRequest, _order_line, _tender_plan
+from orders.services.place import TenderRequest, order_line_from_priced, tender_plan
 from orders.services.receipts import receipt_order_create
 from orders.services.refunds import tenders_refund
 from pricing.engine.types import PricedBasket
@@ -114,7 +114,7 @@ def exchange_settle(
     )
     lines = []
     for i, line in enumerate(priced.lines, 1):
-        row = _order_line(None, i, line, products[line.product_id])
+        row = order_line_from_priced(None, i, line, products[line.product_id])
         row.status = OrderLine.Status.PICKED
         lines.append(row)
     new_order = receipt_order_create(
@@ -193,7 +193,7 @@ def _tenders_take(
         return []
     currency = order.currency
     rows = []
-    for i, (tender, amount) in enumerate(_tender_plan(tenders, total=due, currency=currency), 1):
+    for i, (tender, amount) in enumerate(tender_plan(tenders, total=due, currency=currency), 1):
         source_key = f"{key}:{i}"
         row = Tender(kind=tender.kind, status=Tender.Status.CAPTURED, amount=amount)
         if tender.kind == Tender.Kind.EXTERNAL:

@@ -130,7 +130,7 @@ def priced_basket_data(priced: PricedBasket) -> dict:
     return plain(dataclasses.asdict(priced))
 
 
-def _tender_plan(
+def tender_plan(
     tenders: Sequence[TenderRequest], *, total: Decimal, currency: str
 ) -> list[tuple[TenderRequest, Decimal]]:
     """Check the tenders cover exactly ``total``; return (tender, amount) in apply order."""
@@ -235,7 +235,7 @@ def order_place(
                 "basket": priced_basket_data(priced),
             },
         )
-    plan = _tender_plan(tenders, total=priced.total, currency=priced.currency)
+    plan = tender_plan(tenders, total=priced.total, currency=priced.currency)
     products = Product.objects.prefetch_related(
         Prefetch("gtins", queryset=ProductGtin.objects.filter(is_primary=True), to_attr="primary")
     ).in_bulk([line.product_id for line in priced.lines])
@@ -271,7 +271,7 @@ def order_place(
         )
         OrderLine.objects.bulk_create(
             [
-                _order_line(order, i, line, products[line.product_id])
+                order_line_from_priced(order, i, line, products[line.product_id])
                 for i, line in enumerate(priced.lines, 1)
             ]
         )
@@ -305,7 +305,7 @@ def order_place(
     return order
 
 
-def _order_line(order: Order, line_no: int, line, product: Product) -> OrderLine:
+def order_line_from_priced(order: Order, line_no: int, line, product: Product) -> OrderLine:
     discount = line.base_total - line.total
     return OrderLine(
         order=order,
