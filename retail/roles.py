@@ -50,6 +50,11 @@ ROLE_PERMISSIONS = {
         "inventory.view_reservation",
         "inventory.change_reservation",
         "inventory.view_transfer",
+        # Their store's orders, returns and refunds (the admin scopes rows to it).
+        "orders.view_order",
+        "orders.view_return",
+        "orders.view_refund",
+        "orders.view_notification",
     ],
     StaffRole.HQ: [
         "retail.*",

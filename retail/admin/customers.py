@@ -5,6 +5,9 @@ Consent flags are read-only here: a consent changes only through
 """
 
 from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -92,9 +95,13 @@ class CustomerAdmin(admin.ModelAdmin):
         "sms_marketing_consent_at",
         "created_at",
         "updated_at",
+        "purchases",
     )
     fieldsets = (
-        (None, {"fields": ("public_id", "member_number", ("first_name", "last_name"))}),
+        (
+            None,
+            {"fields": ("public_id", "member_number", ("first_name", "last_name"), "purchases")},
+        ),
         (_("Contact"), {"fields": ("email", "phone", "language", "preferred_store")}),
         (
             _("Marketing consent"),
@@ -118,6 +125,18 @@ class CustomerAdmin(admin.ModelAdmin):
     ]
     actions = ["withdraw_email_consent", "withdraw_sms_consent"]
     show_full_result_count = False
+
+    @admin.display(description=_("Purchases"))
+    def purchases(self, obj):
+        """Link to the customer's orders and receipts from every channel (the orders admin)."""
+        if obj.pk is None:
+            return "-"
+        url = (
+            reverse("admin:orders_order_changelist")
+            + "?"
+            + urlencode({"customer__public_id": obj.public_id})
+        )
+        return format_html('<a href="{}">{}</a>', url, _("Orders and receipts"))
 
     @admin.action(
         description=_("Record withdrawal of e-mail marketing consent"), permissions=["change"]

@@ -1,0 +1,115 @@
+"""Who an orders call is for, and which orders it may see.
+
+- A channel client (webshop, app) sees its own channel's orders.
+- A key bound to a store (POS, handheld) sees the orders its store fulfils
+  or collects, of any channel, and its store's POS receipts.
+- "Returns anywhere": any key may also see an order of another channel or
+  store when the call names the order's number *and* its customer's public
+  id (``customer``).  That shows no more than the customer's purchase
+  history, which any key may read by the same public id.
+- Signed-in HQ staff may read every order (the API browser); writes need a key.
+- Staff actions (pick, ready, hand-over, ...) are for store keys, on their
+  own store's orders only; anything else is ``order_not_found`` (404), so
+  a store never learns another store's orders exist.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q, QuerySet
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from orders.api.errors import ApiKeyRequiredError, StoreKeyRequiredError, StoreNotFoundError
+from orders.errors import OrderNotFoundError
+from orders.models import Order
+from orders.services.fulfilment import order_for_store
+from retail.api.auth import request_client
+from retail.api.permissions import is_hq_user
+from retail.errors import CustomerNotFoundError
+from retail.models import ApiClient, Customer, Store
+
+
+class IsApiClientOrHQReader(BasePermission):
+    """A channel client with a key; signed-in HQ staff may only read."""
+
+    message = "Authenticate with an API key (Authorization: Api-Key <key>)."
+
+    def has_permission(self, request, view) -> bool:
+        if request_client(request) is not None:
+            return True
+        return request.method in SAFE_METHODS and is_hq_user(request.user)
+
+
+def api_client(request) -> ApiClient:
+    """Return the calling key's client; ``ApiKeyRequiredError`` for a signed-in user."""
+    client = request_client(request)
+    if client is None:
+        raise ApiKeyRequiredError()
+    return client
+
+
+def key_store(request) -> Store:
+    """Return the store the calling key is bound to; ``StoreKeyRequiredError`` otherwise."""
+    client = api_client(request)
+    if client.store is None:
+        raise StoreKeyRequiredError()
+    return client.store
+
+
+def visible_orders(request, *, customer_id: uuid.UUID | None = None) -> QuerySet[Order]:
+    """Return the orders the caller may read (see the module docstring)."""
+    client = request_client(request)
+    if client is None:
+        return Order.objects.all()
+    if client.store_id is not None:
+        mine = Q(fulfil_location_id=client.store_id) | Q(collect_store_id=client.store_id)
+    else:
+        mine = Q(channel_id=client.channel_id)
+    if customer_id is not None:
+        mine |= Q(customer__public_id=customer_id)
+    return Order.objects.filter(mine)
+
+
+def order_get(queryset: QuerySet[Order], number: str) -> Order:
+    order = queryset.filter(number=number).first()
+    if order is None:
+        raise OrderNotFoundError(extra={"number": number})
+    return order
+
+
+def store_order(request, number: str) -> tuple[Order, Store]:
+    """Return (order ``number``, the key's store) when that store fulfils or collects it."""
+    store = key_store(request)
+    return order_for_store(number=number, store=store), store
+
+
+def own_channel_order(request, number: str) -> Order:
+    """Return order ``number`` of the calling key's channel (and store, for a store key)."""
+    client = api_client(request)
+    queryset = Order.objects.filter(channel_id=client.channel_id, kind=Order.Kind.ORDER)
+    if client.store_id is not None:
+        queryset = queryset.filter(
+            Q(fulfil_location_id=client.store_id) | Q(collect_store_id=client.store_id)
+        )
+    return order_get(queryset, number)
+
+
+def customer_get(public_id: uuid.UUID | None, *, field: str = "customer") -> Customer | None:
+    """Return the customer with this public id (None for None); ``CustomerNotFoundError``."""
+    if public_id is None:
+        return None
+    customer = Customer.objects.filter(public_id=public_id).first()
+    if customer is None:
+        raise CustomerNotFoundError(field=field)
+    return customer
+
+
+def store_get(code: str, *, field: str) -> Store | None:
+    """Return the active store ``code`` (None for ""); ``StoreNotFoundError`` naming ``field``."""
+    if not code:
+        return None
+    store = Store.objects.filter(code=code, is_active=True).first()
+    if store is None:
+        raise StoreNotFoundError(field=field, extra={"store": code})
+    return store

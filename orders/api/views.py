@@ -1,0 +1,305 @@
+"""Orders API for channels: place, read, cancel, purchase history, refund instructions.
+
+Thin views: parse, resolve who calls (``orders.api.scope``), call one
+service or selector, render.  Every error is a domain error (or a DRF
+validation error) rendered as ``{"code", "message", "fields"?, "extra"?}``
+by the core handler.  Placing needs an ``Idempotency-Key``.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from loyalty.api.throttling import failed_lookup_guard
+from loyalty.errors import StoredValueExpiredError, StoredValueInactiveError, WrongPinError
+from loyalty.services.stored_value import stored_value_lookup
+from orders.api import requests as r
+from orders.api import serializers as s
+from orders.api.errors import RefundNotFoundError
+from orders.api.scope import (
+    IsApiClientOrHQReader,
+    api_client,
+    customer_get,
+    order_get,
+    own_channel_order,
+    store_get,
+    visible_orders,
+)
+from orders.models import Order, Refund
+from orders.selectors import order_details, purchase_history, refunds_pending
+from orders.services.backoffice import refund_instruction_done
+from orders.services.fulfilment import order_cancel
+from orders.services.place import TenderRequest, order_place
+from retail.api.auth import request_client
+from retail.api.idempotency import IdempotentMixin
+from retail.errors import DomainError
+
+ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
+ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
+COLLECT = (Order.Fulfilment.CLICK_COLLECT, Order.Fulfilment.COLLECT_OTHER)
+
+
+def parse(serializer_class, data) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def order_body(order: Order, serializer_class=s.OrderSerializer) -> dict:
+    """The order as the API shows it, re-read with its details (seven queries)."""
+    return serializer_class(order_details().get(pk=order.pk)).data
+
+
+def tender_requests(tenders: list[dict]) -> list[TenderRequest]:
+    return [
+        TenderRequest(
+            kind=t["kind"],
+            amount=t.get("amount"),
+            code=t.get("code") or "",
+            pin=t.get("pin") or None,
+            points=t.get("points"),
+            external_reference=t.get("external_reference") or "",
+            provider=t.get("provider") or "",
+        )
+        for t in tenders
+    ]
+
+
+def basket_lines(lines: list[dict]) -> list[tuple[str, object]]:
+    return [(line.get("sku") or line["gtin"], line["quantity"]) for line in lines]
+
+
+class TenderPinsFirstMixin:
+    """Check each tender's PIN before ``IdempotentMixin`` opens its transaction.
+
+    A wrong PIN is counted (the fifth locks the card); the idempotent
+    transaction rolls back what a failed request wrote, which would undo that
+    count, so PINs are checked first, in autocommit (as loyalty's
+    ``PinFirstMixin`` does for one code).
+    """
+
+    def initial(self, request, *args, **kwargs):
+        self.perform_authentication(request)
+        self.check_permissions(request)
+        data = request.data
+        tenders = data.get("tenders") if isinstance(data, dict) else None
+        for index, tender in enumerate(tenders if isinstance(tenders, list) else []):
+            if not isinstance(tender, dict):
+                continue
+            pin, code = tender.get("pin"), tender.get("code")
+            if not (pin and isinstance(pin, str) and code and isinstance(code, str)):
+                continue
+            try:
+                with failed_lookup_guard(request):
+                    stored_value_lookup(code=code, pin=pin)
+            except (StoredValueExpiredError, StoredValueInactiveError):
+                pass  # the service reports these, in the order it checks them
+            except DomainError as exc:
+                exc.field = f"tenders.{index}.{'pin' if isinstance(exc, WrongPinError) else 'code'}"
+                raise
+        super().initial(request, *args, **kwargs)
+
+
+class OrderPlaceView(TenderPinsFirstMixin, IdempotentMixin, APIView):
+    """Place an order: priced, coupons redeemed, stock reserved, tenders held, all or nothing."""
+
+    permission_classes = [IsApiClientOrHQReader]
+
+    @extend_schema(
+        operation_id="orders_place",
+        request=r.OrderPlaceSerializer,
+        responses={201: s.OrderSerializer, **ERRORS, 423: ERROR, 429: ERROR},
+        description=(
+            "Needs an `Idempotency-Key` header: a retry returns the first answer. Lines by `sku` "
+            "or `gtin`. Fulfilment `click_collect` at `collect_store` (a store key defaults to "
+            "its own store), `collect_other` (collect at `collect_store`, sourced from "
+            "`source_store`), `ship_from_store` (from `source_store`, to `shipping_address`) or "
+            "`home_delivery` (from the channel's warehouse). Tenders pay in this order: points, "
+            "vouchers, credit notes, gift cards, then one `external` tender (its `amount` may be "
+            "left out: it pays the rest). When `expected_total` is not today's total the answer "
+            "is `price_changed` (409) with the new priced basket in `extra.basket`. Errors name "
+            "the field (`lines.<i>.sku`, `tenders.<i>.pin`, `collect_store`, ...); any error "
+            "leaves no order, reservation, hold or coupon use behind."
+        ),
+        examples=[
+            OpenApiExample(
+                "Click-and-collect paid by gift card and card",
+                request_only=True,
+                value={
+                    "customer": "4b4c2f9e-8c1d-4a8e-9a57-0b1f3f1f6a11",
+                    "lines": [{"sku": "SKU-000001", "quantity": 2}],
+                    "fulfilment": "click_collect",
+                    "collect_store": "DK-CPH01",
+                    "expected_total": "300.00",
+                    "tenders": [
+                        {"kind": "gift_card", "amount": "100.00", "code": "GC-1234-5678"},
+                        {"kind": "external", "external_reference": "psp-81723", "provider": "card"},
+                    ],
+                    "notify_sms": True,
+                },
+            )
+        ],
+    )
+    def post(self, request):
+        data = parse(r.OrderPlaceSerializer, request.data)
+        client = api_client(request)
+        customer = customer_get(data["customer"])
+        collect = store_get(data.get("collect_store", ""), field="collect_store")
+        if collect is None and client.store is not None and data["fulfilment"] in COLLECT:
+            collect = client.store
+        with failed_lookup_guard(request):  # wrong gift card codes count here too
+            order = order_place(
+                channel=client.channel,
+                customer=customer,
+                lines=basket_lines(data["lines"]),
+                fulfilment=data["fulfilment"],
+                tenders=tender_requests(data["tenders"]),
+                collect_store=collect,
+                source_store=store_get(data.get("source_store", ""), field="source_store"),
+                shipping_address=data.get("shipping_address") or None,
+                coupon_codes=data.get("coupons", ()),
+                expected_total=data.get("expected_total"),
+                notify_email=data["notify_email"],
+                notify_sms=data["notify_sms"],
+                language=data.get("language"),
+                promised_at=data.get("promised_at"),
+                at=timezone.now(),
+            )
+        return Response(order_body(order), status=status.HTTP_201_CREATED)
+
+
+class OrderDetailView(APIView):
+    """One order or receipt, if the caller may see it."""
+
+    permission_classes = [IsApiClientOrHQReader]
+
+    @extend_schema(
+        operation_id="orders_detail",
+        parameters=[r.OrderQuerySerializer],
+        responses={200: s.OrderSerializer, **ERRORS},
+        description=(
+            "A channel key sees its channel's orders; a store key (POS, handheld) the orders its "
+            "store fulfils or collects and its receipts, of any channel. Naming the order's "
+            "customer (`?customer=<public id>`) lets any key read an order of another channel "
+            "or store, for a return at any store; its pickup code and delivery address are then "
+            "left blank, as in the customer's history. Anything else is `order_not_found` (404)."
+        ),
+    )
+    def get(self, request, number: str):
+        params = parse(r.OrderQuerySerializer, request.query_params)
+        customer_id = params.get("customer")
+        order = order_get(order_details(visible_orders(request, customer_id=customer_id)), number)
+        body = s.OrderSerializer(order).data
+        if customer_id is not None and not visible_orders(request).filter(pk=order.pk).exists():
+            # Seen only through the customer: no more than their history shows.
+            body["pickup_code"], body["shipping_address"] = "", {}
+        return Response(body)
+
+
+class OrderCancelView(IdempotentMixin, APIView):
+    """Cancel an open order of the caller's channel."""
+
+    permission_classes = [IsApiClientOrHQReader]
+    idempotency_required = False
+
+    @extend_schema(
+        operation_id="orders_cancel",
+        request=r.CancelSerializer,
+        responses={200: s.OrderSerializer, **ERRORS},
+        description=(
+            "Releases the reservations, holds and coupon uses and refunds what was taken. Only "
+            "the channel's own open orders (`invalid_order_state`, 409, once picked up, shipped "
+            "or closed). An `Idempotency-Key` is accepted."
+        ),
+    )
+    def post(self, request, number: str):
+        data = parse(r.CancelSerializer, request.data)
+        order = own_channel_order(request, number)
+        order = order_cancel(order=order, reason=data.get("reason", ""), at=timezone.now())
+        return Response(order_body(order))
+
+
+class PurchaseHistoryView(generics.GenericAPIView):
+    """A customer's purchases from every channel: orders and POS receipts, newest first."""
+
+    permission_classes = [IsApiClientOrHQReader]
+    serializer_class = s.HistoryOrderSerializer
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="orders_history",
+        parameters=[r.HistoryQuerySerializer],
+        responses={200: s.HistoryOrderSerializer(many=True), **ERRORS},
+        description=(
+            "The same history in every channel: each order and receipt with its lines, tenders, "
+            "returns and refunds, newest first, paged. Any channel key may read it, but only by "
+            "the customer's public id (which a channel learns from a customer lookup or sign-up); "
+            "pickup codes and delivery addresses are left out. The number of queries does not "
+            "grow with the number of purchases."
+        ),
+    )
+    def get(self, request):
+        params = parse(r.HistoryQuerySerializer, request.query_params)
+        customer = customer_get(params["customer"])
+        page = self.paginate_queryset(purchase_history(customer=customer))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class PendingRefundsView(generics.GenericAPIView):
+    """Refunds the payment provider still has to pay out (external payments)."""
+
+    permission_classes = [IsApiClientOrHQReader]
+    serializer_class = s.OrderRefundSerializer
+    filter_backends = []
+
+    @extend_schema(
+        operation_id="orders_refunds_pending",
+        parameters=[r.PendingRefundsQuerySerializer],
+        responses={200: s.OrderRefundSerializer(many=True), **ERRORS},
+        description=(
+            "Oldest first, paged. A key sees those of its channel's orders; `provider` keeps "
+            "those of payments taken by that provider. Report each as paid with "
+            "`POST /api/v1/orders/refunds/{id}/done/`."
+        ),
+    )
+    def get(self, request):
+        params = parse(r.PendingRefundsQuerySerializer, request.query_params)
+        client = request_client(request)
+        queryset = refunds_pending(
+            channel=client.channel if client else None, provider=params.get("provider", "")
+        )
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class RefundDoneView(IdempotentMixin, APIView):
+    """The payment provider has paid a refund out."""
+
+    permission_classes = [IsApiClientOrHQReader]
+    idempotency_required = False
+
+    @extend_schema(
+        operation_id="orders_refund_done",
+        request=r.RefundDoneSerializer,
+        responses={200: s.OrderRefundSerializer, **ERRORS},
+        description=(
+            "Marks the refund instruction done, keeping the provider's reference in the order's "
+            "history. Done already: answered as it is. Only refunds of the key's channel's "
+            "orders (`refund_not_found`, 404, otherwise)."
+        ),
+    )
+    def post(self, request, refund_id: int):
+        data = parse(r.RefundDoneSerializer, request.data)
+        client = api_client(request)
+        refund = Refund.objects.filter(pk=refund_id, order__channel_id=client.channel_id).first()
+        if refund is None:
+            raise RefundNotFoundError(extra={"id": refund_id})
+        refund = refund_instruction_done(
+            refund=refund, provider_reference=data["provider_reference"], at=timezone.now()
+        )
+        refund = Refund.objects.select_related("order", "tender").get(pk=refund.pk)
+        return Response(s.OrderRefundSerializer(refund).data)
