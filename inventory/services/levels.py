@@ -6,8 +6,10 @@ inside the calling service's ``transaction.atomic()``.
 Lock order, the one rule that keeps the services free of deadlocks:
 
 1. ``StockLevel`` rows first, in the order of their unique key
-   ``(location_id, product_id)``.  ``stock_reserve`` takes them with one
-   conditional UPDATE per line in that same order.
+   ``(location_id, product_id)``.  ``stock_reserve`` takes them in that
+   order: on PostgreSQL one statement locks the basket's rows FOR UPDATE in
+   product order before it checks and updates them; on SQLite (one writer
+   at a time) one conditional UPDATE per line.
 2. ``Reservation`` rows second, in primary-key order, and only while holding
    the stock rows of their (location, product).  Two paths lock reservations
    without holding stock rows, and neither ever waits while it holds them:

@@ -1,21 +1,27 @@
 """``stock_reserve``: hold units of several lines at one location, all or nothing, never oversold.
 
-Each product is reserved by ONE conditional UPDATE,
-``reserved = reserved + q WHERE ... AND on_hand - reserved >= q``, whose row
-count decides: 0 rows means too little is left, whatever other transactions
-did meanwhile.  The database's CHECK constraints back this up.
+A line is reserved only where ``on_hand - reserved >= q`` holds on the
+locked stock row, whatever other transactions did meanwhile; the database's
+CHECK constraints back this up.
 
-Two ways to run it, same result:
+Three ways to run it, same result:
 
-- a basket of several products (and every basket on SQLite) is one
-  transaction: the reservation rows are inserted first, then the UPDATEs run
-  in product-pk order (the lock order of ``levels``), so racing baskets queue
-  instead of deadlocking and the last row locked is held only until COMMIT;
-- a single product on PostgreSQL is one statement: the UPDATE with the
+- a single product on PostgreSQL is one statement: the conditional UPDATE
+  (``reserved + q WHERE ... AND on_hand - reserved >= q``) with the
   reservation's INSERT chained onto its RETURNING, committed by itself (or
   by the caller's transaction).  A hot row is then locked only while the
   server runs that statement and commits, never while a Python thread waits
-  for a CPU to send COMMIT; on a busy SKU this doubles throughput.
+  for a CPU to send COMMIT; on a busy SKU this doubles throughput;
+- a basket of several products on PostgreSQL is ONE statement too, whatever
+  its size: a CTE locks the basket's stock rows ``FOR UPDATE`` in
+  product-pk order (the lock order of ``levels``, so racing baskets queue
+  instead of deadlocking), checks every line against the locked rows, and
+  only when all of them fit updates the rows and inserts the reservations;
+  otherwise it writes nothing and returns what each line could have had,
+  which names the short lines without another query;
+- on SQLite (tests, development) a basket is one transaction: the
+  reservation rows are inserted first, then one conditional UPDATE per
+  product in product-pk order, the row count deciding.
 
 The statements are written out in SQL: this is the hottest write of the
 system, and the ORM spends three times the Python on the same statement.
@@ -84,6 +90,53 @@ _RESERVE_ONE_SQL = f"""
 """  # noqa: S608 - only our own table and column names are interpolated
 
 
+# Every line at once: lock the rows in product-pk order, check all of them, then write all
+# or nothing.  The checked values are those of the locked (latest) row versions: under READ
+# COMMITTED a FOR UPDATE that waited returns the row as the other transaction committed it.
+# The trailing SELECT returns (product_id, reservation id, NULL) per line when the basket
+# fits, else (product_id, NULL, available) per line.
+_RESERVE_BASKET_SQL = f"""
+    WITH wanted AS (
+        SELECT product_id, quantity
+        FROM unnest(%(products)s::bigint[], %(quantities)s::integer[]) AS w(product_id, quantity)
+    ),
+    locked AS MATERIALIZED (
+        SELECT id, product_id, on_hand, reserved
+        FROM {_LEVELS}
+        WHERE location_id = %(location)s AND product_id = ANY(%(products)s::bigint[])
+        ORDER BY product_id
+        FOR UPDATE
+    ),
+    checked AS MATERIALIZED (
+        SELECT w.product_id, w.quantity, k.id,
+               COALESCE(k.on_hand - k.reserved, 0) AS available
+        FROM wanted w LEFT JOIN locked k ON k.product_id = w.product_id
+    ),
+    fits AS MATERIALIZED (
+        SELECT bool_and(available >= quantity) AS ok FROM checked
+    ),
+    held AS (
+        UPDATE {_LEVELS} l
+        SET reserved = l.reserved + c.quantity, updated_at = %(at)s
+        FROM checked c
+        WHERE l.id = c.id AND (SELECT ok FROM fits)
+        RETURNING l.location_id, l.product_id, c.quantity
+    ),
+    created AS (
+        INSERT INTO {_RESERVATIONS} ({", ".join(RESERVATION_COLUMNS)})
+        SELECT location_id, product_id, quantity, %(channel)s, %(reference_kind)s,
+               %(reference)s, %(customer)s, %(actor)s, %(status)s, %(at)s, %(expires_at)s,
+               NULL, ''
+        FROM held
+        ORDER BY product_id
+        RETURNING product_id, id
+    )
+    SELECT product_id, id, NULL FROM created
+    UNION ALL
+    SELECT product_id, NULL, available FROM checked WHERE NOT (SELECT ok FROM fits)
+"""  # noqa: S608 - only our own table and column names are interpolated
+
+
 def stock_reserve(
     *,
     location: Store,
@@ -134,8 +187,10 @@ def stock_reserve(
         )
         for line in wanted
     ]
-    if len(wanted) == 1 and connection.vendor == "postgresql":
-        return [_reserve_in_one_statement(reservations[0], location=location, at=at)]
+    if connection.vendor == "postgresql":
+        if len(wanted) == 1:
+            return [_reserve_in_one_statement(reservations[0], location=location, at=at)]
+        return _reserve_basket_in_one_statement(reservations, wanted, location=location, at=at)
     with transaction.atomic():
         Reservation.objects.bulk_create(reservations)
         with connection.cursor() as cursor:
@@ -150,10 +205,9 @@ def _params(location: Store, product: Product, quantity: int, at: datetime) -> d
     return {"quantity": quantity, "at": at, "location": location.pk, "product": product.pk}
 
 
-def _reserve_in_one_statement(
-    reservation: Reservation, *, location: Store, at: datetime
-) -> Reservation:
-    params = _params(location, reservation.product, reservation.quantity, at) | {
+def _row_params(reservation: Reservation) -> dict:
+    """The values every reservation row of one call shares."""
+    return {
         "channel": reservation.channel_id,
         "reference_kind": reservation.reference_kind,
         "reference": reservation.reference,
@@ -162,14 +216,56 @@ def _reserve_in_one_statement(
         "status": reservation.status,
         "expires_at": reservation.expires_at,
     }
+
+
+def _saved(reservation: Reservation, pk: int) -> Reservation:
+    reservation.pk = pk
+    reservation._state.adding, reservation._state.db = False, connection.alias
+    return reservation
+
+
+def _reserve_in_one_statement(
+    reservation: Reservation, *, location: Store, at: datetime
+) -> Reservation:
+    params = _params(location, reservation.product, reservation.quantity, at) | _row_params(
+        reservation
+    )
     with connection.cursor() as cursor:
         cursor.execute(_RESERVE_ONE_SQL, params)
         row = cursor.fetchone()
     if row is None:
         raise _shortage(location, [Line(reservation.product, reservation.quantity)])
-    reservation.pk = row[0]
-    reservation._state.adding, reservation._state.db = False, connection.alias
-    return reservation
+    return _saved(reservation, row[0])
+
+
+def _reserve_basket_in_one_statement(
+    reservations: list[Reservation], wanted: list[Line], *, location: Store, at: datetime
+) -> list[Reservation]:
+    """Reserve several products in one statement (PostgreSQL); if short, raise, writing nothing."""
+    params = _row_params(reservations[0]) | {
+        "products": [line.product.pk for line in wanted],
+        "quantities": [line.quantity for line in wanted],
+        "location": location.pk,
+        "at": at,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_RESERVE_BASKET_SQL, params)
+        rows = cursor.fetchall()
+    ids = {product_id: pk for product_id, pk, _available in rows if pk is not None}
+    if len(ids) == len(wanted):
+        return [_saved(r, ids[r.product_id]) for r in reservations]
+    available = {product_id: left for product_id, pk, left in rows if pk is None}
+    short = [
+        {
+            "product_id": line.product.pk,
+            "sku": line.product.sku,
+            "requested": line.quantity,
+            "available": max(available.get(line.product.pk, 0), 0),
+        }
+        for line in wanted
+        if available.get(line.product.pk, 0) < line.quantity
+    ]
+    raise shortage_error(location, short)
 
 
 def _shortage(location: Store, unchecked: list[Line]) -> Exception:

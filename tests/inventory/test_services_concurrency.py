@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
 
 from inventory.errors import InsufficientStockError, ReservationNotActiveError
 from inventory.models import Reservation, StockLevel, StockMovement
@@ -301,3 +302,66 @@ def test_concurrent_resends_post_a_receipt_line_and_a_pickup_once():
     row = level(store, product)
     assert (row.on_hand, row.reserved) == (7, 0)
     assert StockMovement.objects.exclude(kind="receipt").count() == 2
+
+
+def test_stock_reserve_basket_statements_do_not_grow_with_its_lines():
+    store = StoreFactory()
+    skus = [stocked(location=store, on_hand=5)[1] for _ in range(10)]
+
+    def statements(lines, reference):
+        with CaptureQueriesContext(connection) as queries:
+            stock_reserve(location=store, lines=lines, reference_kind="order", reference=reference)
+        return len(queries)
+
+    two = statements([(p, 1) for p in skus[:2]], "order:two")
+    ten = statements([(p, 2) for p in reversed(skus)], "order:ten")
+    with (
+        CaptureQueriesContext(connection) as refused,
+        pytest.raises(InsufficientStockError) as error,
+    ):
+        stock_reserve(
+            location=store,
+            lines=[(p, 4) for p in skus],
+            reference_kind="order",
+            reference="order:short",
+        )
+
+    assert ten == two == 1
+    assert len(refused) == 1  # the shortage is named without another query
+    assert [line["available"] for line in error.value.extra["lines"]] == [2] * 2 + [3] * 8
+    assert Reservation.objects.filter(reference="order:short").count() == 0
+    assert sorted(StockLevel.objects.values_list("reserved", flat=True)) == [2] * 8 + [3] * 2
+
+
+def test_200_concurrent_two_line_baskets_on_stock_50_exactly_50_succeed_whole():
+    store, hot = stocked(on_hand=50)
+    others = [stocked(location=store, on_hand=1000)[1] for _ in range(THREADS)]
+
+    def attempts(thread_no: int):
+        def work():
+            got = []
+            for attempt in range(ATTEMPTS_PER_THREAD):
+                reference = f"order:{thread_no}-{attempt}"
+                lines = [(others[thread_no], 1), (hot, 1)]
+                if attempt % 2:
+                    lines.reverse()
+                try:
+                    stock_reserve(
+                        location=store, lines=lines, reference_kind="order", reference=reference
+                    )
+                    got.append(reference)
+                except InsufficientStockError as exc:
+                    assert [line["sku"] for line in exc.extra["lines"]] == [hot.sku]
+                    got.append(None)
+            return got
+
+        return work
+
+    done = outcomes(race([attempts(n) for n in range(THREADS)]))
+
+    reserved = [reference for reference in done if reference]
+    assert len(done) == 200 and len(reserved) == 50
+    assert (level(store, hot).on_hand, level(store, hot).reserved) == (50, 50)
+    held = Counter(Reservation.objects.filter(status="active").values_list("reference", flat=True))
+    assert held == Counter({reference: 2 for reference in reserved})  # both lines or neither
+    assert sum(level(store, p).reserved for p in others) == 50
