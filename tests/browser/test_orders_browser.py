@@ -1,52 +1,19 @@
 """Click-and-collect in a real browser: queue, pick list, pick, short-pick, ready, hand-over."""
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.db import connections
 from django.utils import timezone
 
 from orders.models import Order, OrderLine, Refund
-from tests.conftest import CHROMIUM
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import make_staff
 from tests.orders.world import make_world
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def browser(monkeypatch):
-    """Debian's headless Chromium, as in ``test_store_pages_browser``."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def viewport():
+    return {"width": 1200, "height": 900}
 
 
 @pytest.fixture

@@ -1,50 +1,11 @@
 """The stock page in a real browser: a clerk scans a GTIN, sees every store, holds one unit."""
 
-from pathlib import Path
-
 import pytest
-from django.db import connections
 
 from inventory.models import Reservation
-from tests.conftest import CHROMIUM
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import CustomerFactory, make_staff
 from tests.inventory.helpers import make_chain
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    """Debian's headless Chromium, as in ``test_store_pages_browser``."""
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            connections.close_all()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture

@@ -1,60 +1,19 @@
 """The store pages in a real browser: a clerk logs in, scans a GTIN and sees the product."""
 
-from pathlib import Path
-
 import pytest
-from django.db import connections
 
 from retail.gtin import gtin_with_check_digit
 from retail.models import ProductGtin
-from tests.conftest import CHROMIUM
+from tests.browser.conftest import ARTIFACTS
 from tests.factories import CategoryFactory, ProductFactory, StoreFactory, make_staff
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 EAN13 = gtin_with_check_digit("570765432109")
 MULTIPACK = gtin_with_check_digit("1" + EAN13[:12])
 
 
 @pytest.fixture
-def browser(monkeypatch):
-    """Debian's headless Chromium (Playwright's own download does not work here).
-
-    Data fixtures should come before this one: ORM calls while Playwright's
-    event loop runs are allowed (the env var below) but use separate connections.
-    """
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; Django would refuse
-    # plain synchronous ORM calls made meanwhile, though nothing here is async.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-            # While Playwright's loop runs, Django hands out other connections (asgiref's
-            # Local sees a new context); close them, or PostgreSQL cannot drop the test DB.
-            connections.close_all()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+def viewport():
+    return {"width": 1100, "height": 800}
 
 
 @pytest.fixture
