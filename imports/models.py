@@ -42,6 +42,11 @@ class ImportRun(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
     file = models.FileField(upload_to="imports/%Y/%m/%d/")
     file_name = models.CharField(max_length=255)
+    parsed_rows = models.FileField(
+        upload_to="imports/parsed/%Y/%m/%d/",
+        blank=True,
+        help_text=_("The cells as read by the check (JSON), so the apply need not parse again."),
+    )
     file_sha256 = models.CharField(max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

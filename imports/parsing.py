@@ -102,6 +102,29 @@ def _csv(content: bytes) -> Table:
     return _build(header, enumerate(reader, start=FIRST_DATA_ROW))
 
 
+def _json_cell(value: object) -> object:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value)  # Decimal and anything else openpyxl may give
+
+
+def table_dump(table: Table) -> bytes:
+    """The table as JSON; cells keep what the cell parsers need (numbers stay numbers)."""
+    import json
+
+    return json.dumps(
+        {"headers": table.headers, "rows": table.rows}, default=_json_cell, separators=(",", ":")
+    ).encode()
+
+
+def table_load(content: bytes) -> Table:
+    """A table written by :func:`table_dump`."""
+    import json
+
+    data = json.loads(content)
+    return Table(headers=data["headers"], rows=[(n, cells) for n, cells in data["rows"]])
+
+
 # ---- cells ------------------------------------------------------------------------------
 
 

@@ -28,7 +28,7 @@ from imports.errors import (
 from imports.kinds import KINDS
 from imports.kinds.base import Report
 from imports.models import ImportKind, ImportRun
-from imports.parsing import CellError, table_read
+from imports.parsing import CellError, table_dump, table_load, table_read
 from retail.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -120,16 +120,29 @@ def import_run_create(
 # ---- validate -----------------------------------------------------------------------------
 
 
+def _read(field) -> bytes:
+    field.open("rb")
+    try:
+        return field.read()
+    finally:
+        field.close()
+
+
+def _table(run: ImportRun):
+    """The run's cells: parsed from the file once, then from the JSON the check stored."""
+    if run.parsed_rows:
+        return table_load(_read(run.parsed_rows))
+    table = table_read(_read(run.file), run.file_name)
+    run.parsed_rows.save(f"{run.pk}.json", ContentFile(table_dump(table)), save=False)
+    ImportRun.objects.filter(pk=run.pk).update(parsed_rows=run.parsed_rows.name)
+    return table
+
+
 def _check(run: ImportRun, *, at: datetime, progress):
     """Read the run's file and check it with its kind; return ``(report, plan)``."""
     report = Report()
-    run.file.open("rb")
     try:
-        content = run.file.read()
-    finally:
-        run.file.close()
-    try:
-        table = table_read(content, run.file_name)
+        table = _table(run)
     except CellError as exc:
         report.error(None, None, str(exc), code="unreadable_file")
         return report, None
@@ -165,7 +178,9 @@ def import_run_validate(*, run: ImportRun, at: datetime | None = None) -> Import
     run.validated_at = at
     if report.error_count:
         status = Status.FAILED
-        run.message = f"{report.error_count} error(s): nothing was written. Fix the file and upload it again."
+        run.message = (
+            f"{report.error_count} error(s): nothing was written. Fix the file and upload it again."
+        )
     elif not report.changes_anything:
         status = Status.NOOP
         run.message = "The file matches what is there: nothing to change."
@@ -182,7 +197,9 @@ def _store_report(run: ImportRun, report: Report) -> None:
     run.errors = report.errors
 
 
-def _finish(run: ImportRun, status: str, finished_at: datetime | None, message: str = "") -> ImportRun:
+def _finish(
+    run: ImportRun, status: str, finished_at: datetime | None, message: str = ""
+) -> ImportRun:
     run.status = status
     run.finished_at = finished_at
     if message:
@@ -278,7 +295,9 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
     except Exception:
         logger.exception("import #%s: apply broke", run.pk)
         run.refresh_from_db()
-        _finish(run, Status.FAILED, at, message="The apply stopped unexpectedly; nothing was written.")
+        _finish(
+            run, Status.FAILED, at, message="The apply stopped unexpectedly; nothing was written."
+        )
         raise
     run.refresh_from_db()
     if problem is not None:

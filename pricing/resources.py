@@ -134,7 +134,9 @@ class CampaignResource(resources.ModelResource):
 
     def get_queryset(self):
         return (
-            Campaign.objects.exclude(kind__in=[Campaign.Kind.BUNDLE, Campaign.Kind.GIFT_WITH_PURCHASE])
+            Campaign.objects.exclude(
+                kind__in=[Campaign.Kind.BUNDLE, Campaign.Kind.GIFT_WITH_PURCHASE]
+            )
             .prefetch_related(
                 "channels",
                 "stores",

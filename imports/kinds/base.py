@@ -17,7 +17,6 @@ from django.conf import settings
 from imports.parsing import CellError, Table, cell_text, export_moment
 
 Progress = Callable[[int, int], None]
-MISSING = object()
 
 NEW, CHANGED, UNCHANGED, DELETED = "new", "changed", "unchanged", "deleted"
 
@@ -65,9 +64,7 @@ class Report:
     """Errors, warnings, counts and a sample of the diff, gathered while checking a file."""
 
     max_errors: int = field(default_factory=lambda: getattr(settings, "IMPORTS_MAX_ERRORS", 1000))
-    sample_size: int = field(
-        default_factory=lambda: getattr(settings, "IMPORTS_DIFF_SAMPLE", 200)
-    )
+    sample_size: int = field(default_factory=lambda: getattr(settings, "IMPORTS_DIFF_SAMPLE", 200))
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     warnings: dict[str, list[dict]] = field(default_factory=dict)
@@ -104,7 +101,8 @@ class Report:
                     "key": key,
                     "outcome": outcome,
                     "changes": {
-                        name: [shown(old), shown(new)] for name, (old, new) in (changes or {}).items()
+                        name: [shown(old), shown(new)]
+                        for name, (old, new) in (changes or {}).items()
                     },
                 }
             )

@@ -1,15 +1,319 @@
-"""Placeholder."""
+"""Campaigns: one row per campaign, its scope and targets in list columns.
 
-COLUMNS = ()
+Marketers found one row per campaign simpler than one per campaign-target
+pair: ``products`` lists SKUs, ``categories`` and ``brands`` codes (a
+category includes its sub-categories), ``exclude_products`` SKUs to leave
+out.  ``channels``, ``stores`` and ``customer_groups`` list codes; empty
+means all.  The offer is parsed by ``imports.kinds.offers``.  A changed
+campaign gets exactly the row's scope and targets.  Written in bulk with
+``pricing.services.imports.campaigns_bulk_upsert`` (revision bumped).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from imports.kinds import overlaps
+from imports.kinds.base import (
+    CHANGED,
+    NEW,
+    UNCHANGED,
+    Column,
+    Progress,
+    Report,
+    RowReader,
+    headers_check,
+    lookup,
+    report_progress,
+    sql_chunk,
+)
+from imports.kinds.offers import IMPORTABLE_KINDS, offer_parse
+from imports.parsing import (
+    CellError,
+    Table,
+    cell_bool,
+    cell_datetime,
+    cell_decimal,
+    cell_int,
+    cell_list,
+)
+from pricing.models import Campaign, CampaignTarget, StackingPolicy
+from pricing.resources import CampaignResource
+from pricing.services.imports import CAMPAIGN_FIELDS, CampaignRow, campaigns_bulk_upsert
+from retail.models import Brand, Category, Channel, Currency, CustomerGroup, Product, Store
+from retail.money import quantize
+
+COLUMNS = (
+    Column("code", True, "Unique code of the campaign: the key.", "SUMMER25"),
+    Column("name", True, "Name for HQ and receipts.", "Summer grill 3 for 2"),
+    Column(
+        "kind",
+        True,
+        "percent_off, amount_off, fixed_price, multibuy, mix_match or spend_threshold.",
+        "multibuy",
+    ),
+    Column("offer", True, "20% | 10,00 | 49,95 | 3 for 2 | 2 for 100,00 | 3 for 20%.", "3 for 2"),
+    Column("currency", False, "DKK, SEK, NOK or EUR; required with amounts.", "DKK"),
+    Column("status", False, "draft, active (default), paused or ended.", "active"),
+    Column(
+        "valid_from",
+        True,
+        "Start: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM.",
+        "01.06.2025",
+    ),
+    Column("valid_to", False, "First moment it no longer runs; empty: open-ended.", "01.09.2025"),
+    Column("priority", False, "Whole number; higher is applied first (default 0).", "10"),
+    Column("stacking", False, "exclusive, best_price (default) or compound.", "best_price"),
+    Column("requires_coupon", False, "yes or no (default no).", "no"),
+    Column("max_applications", False, "Times per basket; empty: unlimited.", ""),
+    Column("threshold", False, "spend_threshold: the amount to spend.", "500,00"),
+    Column("channels", False, "Channel codes, comma separated; empty: all.", "WEB-DK, POS-DK"),
+    Column("stores", False, "Store codes; empty: all.", ""),
+    Column("customer_groups", False, "Customer group codes; empty: everyone.", "MEMBERS"),
+    Column("products", False, "SKUs the campaign applies to.", "SKU-1, SKU-2"),
+    Column("categories", False, "Category codes (with their sub-categories).", "GRILL"),
+    Column("brands", False, "Brand codes.", ""),
+    Column("exclude_products", False, "SKUs left out of the categories or brands.", ""),
+)
+REFERENCES = {
+    "channels": (Channel, "code", "channel_ids"),
+    "stores": (Store, "code", "store_ids"),
+    "customer_groups": (CustomerGroup, "code", "group_ids"),
+    "products": (Product, "sku", "product_ids"),
+    "categories": (Category, "code", "category_ids"),
+    "brands": (Brand, "code", "brand_ids"),
+    "exclude_products": (Product, "sku", "excluded_product_ids"),
+}
+TARGET_SETS = ("product_ids", "category_ids", "brand_ids")
 
 
-def check(table, *, at, report, progress=None):
-    raise NotImplementedError
+@dataclass
+class Plan:
+    rows: list[CampaignRow] = field(default_factory=list)
+    replace: set[str] = field(default_factory=set)
 
 
-def apply(plan, *, run, at, user, progress=None):
-    raise NotImplementedError
+CURRENCIES = tuple(Currency.values)
+
+
+def _choice(choices, default: str):
+    def parse(value):
+        text = str(value or "").strip().lower().replace(" ", "_").replace("-", "_")
+        if not text:
+            return default
+        if text not in choices:
+            raise CellError(f"'{value}' is not one of {', '.join(choices)}")
+        return text
+
+    return parse
+
+
+PARSE_KIND = _choice([k.value for k in IMPORTABLE_KINDS], "")
+PARSE_STATUS = _choice(Campaign.Status.values, Campaign.Status.ACTIVE)
+PARSE_STACKING = _choice(StackingPolicy.values, StackingPolicy.BEST_PRICE)
+
+
+def check(table: Table, *, at: datetime, report: Report, progress: Progress | None = None) -> Plan:
+    """Check every row; diff it against the campaign with that code; warn on overlaps and ends."""
+    plan = Plan()
+    if not headers_check(table, COLUMNS, report):
+        return plan
+    refs = {
+        column: lookup(
+            model,
+            key,
+            (v for _, c in table.rows for v in cell_list(c.get(column))),
+            only=("pk", key),
+        )
+        for column, (model, key, _) in REFERENCES.items()
+    }
+    existing = _existing([str(c.get("code") or "").strip() for _, c in table.rows])
+    parsed: list[tuple[int, CampaignRow, str]] = []
+    seen: dict[str, int] = {}
+    total = len(table.rows)
+    for done, (number, cells) in enumerate(table.rows, start=1):
+        read = RowReader(report, number, cells)
+        row = _row(read, refs)
+        if row is not None and row.code in seen:
+            read.fail("code", f"also in row {seen[row.code]}")
+        if row is not None and read.ok:
+            seen[row.code] = number
+            outcome = _diff(report, number, row, existing.get(row.code), read)
+            if outcome in (NEW, CHANGED):
+                parsed.append((number, row, outcome))
+                plan.rows.append(row)
+                if outcome == CHANGED:
+                    plan.replace.add(row.code)
+        report_progress(progress, done, total)
+    if not report.error_count:
+        _warn(parsed, report, at)
+    return plan
+
+
+def _row(read: RowReader, refs) -> CampaignRow | None:
+    code = read("code", required=True)
+    kind = read("kind", PARSE_KIND, required=True)
+    values = {
+        "name": read("name", required=True),
+        "kind": kind,
+        "status": read("status", PARSE_STATUS),
+        "currency": (read("currency") or "").upper(),
+        "valid_from": read("valid_from", cell_datetime, required=True),
+        "valid_to": read("valid_to", cell_datetime),
+        "priority": read("priority", cell_int) or 0,
+        "stacking": read("stacking", PARSE_STACKING),
+        "requires_coupon": read("requires_coupon", cell_bool),
+        "max_applications": read("max_applications", cell_int),
+        "threshold_amount": read("threshold", lambda v: None if not str(v or "").strip() else v),
+    }
+    if kind:
+        values.update(read("offer", lambda v: offer_parse(kind, str(v or ""))) or {})
+    if values["currency"] and values["currency"] not in CURRENCIES:
+        read.fail("currency", f"'{values['currency']}' is not one of {', '.join(CURRENCIES)}")
+    _amounts(read, values)
+    if values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
+        read.fail("valid_to", "must be after valid_from")
+    if values["max_applications"] is not None and values["max_applications"] < 1:
+        read.fail("max_applications", "must be 1 or more")
+    ids = {}
+    for column, (_, _, attr) in REFERENCES.items():
+        found = []
+        for value in cell_list(read.cells.get(column)):
+            obj = refs[column].get(value)
+            if obj is None:
+                read.fail(column, f"'{value}' is not known")
+            else:
+                found.append(obj.pk)
+        ids[attr] = frozenset(found)
+    if kind and kind != Campaign.Kind.SPEND_THRESHOLD and not any(ids[a] for a in TARGET_SETS):
+        read.fail("products", "give products, categories or brands the campaign applies to")
+    if not read.ok:
+        return None
+    return CampaignRow(code=code, values={k: values.get(k) for k in CAMPAIGN_FIELDS}, **ids)
+
+
+def _amounts(read: RowReader, values: dict) -> None:
+    threshold = values["threshold_amount"]
+    if threshold is not None:
+        try:
+            values["threshold_amount"] = cell_decimal(threshold)
+        except CellError as exc:
+            read.fail("threshold", str(exc))
+            return
+    if values["kind"] == Campaign.Kind.SPEND_THRESHOLD and values["threshold_amount"] is None:
+        read.fail("threshold", "is required for spend_threshold")
+    has_amounts = any(values.get(k) is not None for k in ("amount", "price", "threshold_amount"))
+    if has_amounts and not values["currency"]:
+        read.fail("currency", "is required when the offer has amounts")
+    elif has_amounts and values["currency"] in CURRENCIES:
+        for name in ("amount", "price", "threshold_amount"):
+            if values.get(name) is not None:
+                values[name] = quantize(values[name], values["currency"])
+
+
+def _existing(codes) -> dict[str, Campaign]:
+    found = lookup(Campaign, "code", codes)
+    if not found:
+        return found
+    ids = [c.pk for c in found.values()]
+    by_id = {c.pk: c for c in found.values()}
+    for c in by_id.values():
+        c.scope = {a: set() for _, _, a in REFERENCES.values()}
+    links = (
+        (Campaign.channels.through, "channel_id", "channel_ids"),
+        (Campaign.stores.through, "store_id", "store_ids"),
+        (Campaign.customer_groups.through, "customergroup_id", "group_ids"),
+    )
+    for start in range(0, len(ids), sql_chunk()):
+        chunk = ids[start : start + sql_chunk()]
+        for model, column, attr in links:
+            for campaign_id, value in model.objects.filter(campaign_id__in=chunk).values_list(
+                "campaign_id", column
+            ):
+                by_id[campaign_id].scope[attr].add(value)
+        targets = CampaignTarget.objects.filter(campaign_id__in=chunk, group=0)
+        for t in targets.values("campaign_id", "exclude", "product_id", "category_id", "brand_id"):
+            scope = by_id[t["campaign_id"]].scope
+            if t["product_id"]:
+                scope["excluded_product_ids" if t["exclude"] else "product_ids"].add(
+                    t["product_id"]
+                )
+            elif t["category_id"] and not t["exclude"]:
+                scope["category_ids"].add(t["category_id"])
+            elif t["brand_id"] and not t["exclude"]:
+                scope["brand_ids"].add(t["brand_id"])
+    return found
+
+
+def _diff(report: Report, number: int, row: CampaignRow, campaign, read: RowReader) -> str:
+    if campaign is None:
+        report.outcome(NEW, row=number, key=row.code, changes={"name": (None, row.values["name"])})
+        return NEW
+    if campaign.kind not in IMPORTABLE_KINDS:
+        read.fail("code", f"'{row.code}' is a {campaign.kind} campaign: edit it in the admin")
+        return UNCHANGED
+    changes = {}
+    for name, value in row.values.items():
+        old = getattr(campaign, name)
+        if old != value:
+            changes[name] = (old, value)
+    for column, (_, _, attr) in REFERENCES.items():
+        if set(getattr(row, attr)) != campaign.scope[attr]:
+            changes[column] = (
+                f"{len(campaign.scope[attr])} item(s)",
+                f"{len(getattr(row, attr))} item(s)",
+            )
+    if not changes:
+        report.outcome(UNCHANGED, row=number, key=row.code)
+        return UNCHANGED
+    report.outcome(CHANGED, row=number, key=row.code, changes=changes)
+    return CHANGED
+
+
+def _warn(parsed, report: Report, at: datetime) -> None:
+    """Warn on campaigns already ended and on active ones sharing products with another."""
+    tree = overlaps.Tree()
+    tree.load_products(i for _, row, _ in parsed for i in row.product_ids)
+    mine = []
+    for number, row, _ in parsed:
+        valid_to = row.values["valid_to"]
+        if valid_to is not None and valid_to <= at:
+            report.warn("campaign_ended", number, f"{row.code} ended {valid_to:%Y-%m-%d %H:%M}")
+        if row.values["status"] == Campaign.Status.ACTIVE:
+            own = overlaps.own_targets(row.product_ids, row.category_ids, row.brand_ids)
+            entry = overlaps.Entry(
+                row.code,
+                row.values["valid_from"],
+                valid_to,
+                set(row.channel_ids),
+                set(row.store_ids),
+                own,
+                tree.reach(own),
+            )
+            mine.append((number, entry))
+    if not mine:
+        return
+    entries = [e for _, e in mine]
+    others = overlaps.active_campaigns(
+        tree, entries, at=at, exclude={row.code for _, row, _ in parsed}
+    )
+    index = overlaps.Index(entries + others)
+    for number, entry in mine:
+        other = index.first_meeting(entry)
+        if other is not None:
+            report.warn(
+                "campaign_overlap", number, f"{entry.code} overlaps active campaign {other}"
+            )
+
+
+def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = None) -> None:
+    """Create and update the campaigns in bulk; call inside the run's transaction."""
+    campaigns_bulk_upsert(rows=plan.rows, replace=plan.replace, at=at)
+    if progress:
+        progress(len(plan.rows), len(plan.rows))
 
 
 def export_dataset():
-    raise NotImplementedError
+    """Every importable campaign (not bundles or gifts) in the import layout."""
+    return CampaignResource().export()

@@ -4,7 +4,7 @@ A row's key is (price list, SKU, valid from): the same key again changes that
 entry, a new ``valid_from`` schedules a new price.  When a new period starts
 inside an open-ended entry that the file does not mention, that entry is
 closed where the new one starts (its ``valid_to`` shows in the diff).  Any
-other overlap is an error.  Written through ``price_entries_bulk_set``, so
+other overlap is an error.  Written through ``price_entries_import``, so
 each change has its ``PriceChange`` history row (source ``import``).
 """
 
@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from itertools import pairwise
 
 from django.conf import settings
 
@@ -34,7 +35,8 @@ from imports.parsing import Table, cell_datetime, cell_decimal
 from pricing.errors import PricePeriodOverlapError
 from pricing.models import PriceList, PriceListEntry
 from pricing.resources import PriceListEntryResource
-from pricing.services.prices import PriceEntryRow, price_entries_bulk_set
+from pricing.services.imports import price_entries_import
+from pricing.services.prices import PriceEntryRow
 from retail.errors import DomainError
 from retail.models import Product
 from retail.money import quantize
@@ -89,26 +91,29 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
             read.fail("price_list", f"'{code}' is not a price list")
         if sku and product is None:
             read.fail("sku", f"'{sku}' is not a product")
-        if amount is not None and price_list is not None:
-            if amount < 0 or quantize(amount, price_list.currency) != amount:
-                read.fail("price", f"'{shown(amount)}' is not a price (0 or more, two decimals)")
+        if price_list is not None and not _is_price(amount, price_list.currency):
+            read.fail("price", f"'{shown(amount)}' is not a price (0 or more, two decimals)")
         if valid_from and valid_to and valid_to <= valid_from:
             read.fail("valid_to", "must be after valid_from")
         if read.ok:
             key = (price_list.pk, product[0], valid_from)
             if key in wanted:
-                read.fail("valid_from", f"the same price list, SKU and start as row {wanted[key][0]}")
+                read.fail(
+                    "valid_from", f"the same price list, SKU and start as row {wanted[key][0]}"
+                )
             else:
                 wanted[key] = (number, amount, valid_to)
                 plan.lists[price_list.pk] = price_list
-        report_progress(progress, done, total * 2)
+        report_progress(progress, done, total)
     if report.error_count:
         return plan
     existing = _existing(wanted)
     _diff(wanted, existing, products, plan, report, at)
-    if progress:
-        progress(total * 2, total * 2)
     return plan
+
+
+def _is_price(amount: Decimal | None, currency: str) -> bool:
+    return amount is None or (amount >= 0 and quantize(amount, currency) == amount)
 
 
 def _products(skus) -> dict[str, tuple[int, Decimal | None, str]]:
@@ -204,7 +209,7 @@ def _close_open_periods(entries: dict, rows: list) -> list:
 def _periods_ok(final, rows, report: Report) -> bool:
     numbers = {r[0]: r[1] for r in rows}
     ordered = sorted(final.items())
-    for (a_from, (_, a_to)), (b_from, _) in zip(ordered, ordered[1:], strict=False):
+    for (a_from, (_, a_to)), (b_from, _) in pairwise(ordered):
         if a_to is None or a_to > b_from:
             faulty = b_from if b_from in numbers else a_from
             other = a_from if faulty == b_from else b_from
@@ -229,7 +234,8 @@ def _warn(report, number, key, amount, before, cost, price_list, threshold) -> N
         report.warn(
             "price_below_cost",
             number,
-            f"{key}: price {shown(amount)} is below cost {shown(quantize(unit_cost, cost_currency))}",
+            f"{key}: price {shown(amount)} is below cost "
+            f"{shown(quantize(unit_cost, cost_currency))}",
         )
     if before:
         change = (amount - before) * 100 / before
@@ -242,7 +248,7 @@ def _warn(report, number, key, amount, before, cost, price_list, threshold) -> N
 
 
 def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = None) -> None:
-    """Write the plan with ``price_entries_bulk_set``; call inside the run's transaction.
+    """Write the plan with ``price_entries_import``; call inside the run's transaction.
 
     A service error is re-raised naming the spreadsheet row it came from.
     """
@@ -254,7 +260,7 @@ def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = No
         for start in range(0, len(order), APPLY_CHUNK):
             picked = order[start : start + APPLY_CHUNK]
             try:
-                price_entries_bulk_set(
+                price_entries_import(
                     price_list=plan.lists[list_id],
                     rows=[rows[i] for i in picked],
                     user=user,
