@@ -116,6 +116,9 @@ class PriceChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     source = models.CharField(max_length=8, choices=Source.choices)
+    reference = models.CharField(
+        max_length=64, blank=True, help_text=_("What made the change, e.g. the import run.")
+    )
 
     class Meta:
         ordering = ["product", "price_list", "changed_at", "pk"]

@@ -265,6 +265,7 @@ def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = No
                     rows=[rows[i] for i in picked],
                     user=user,
                     source="import",
+                    reference=f"import run {run.pk}",
                     at=at,
                 )
             except DomainError as exc:

@@ -206,7 +206,7 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
                     change.new_amount if change.new_amount is not None else "-",
                     f"{change.valid_to:%Y-%m-%d %H:%M}" if change.valid_to else "-",
                     change.changed_by or "-",
-                    change.get_source_display(),
+                    " · ".join(filter(None, [change.get_source_display(), change.reference])),
                 )
                 for change in rows
             ),

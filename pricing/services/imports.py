@@ -238,9 +238,13 @@ def price_entries_import(
     rows: Sequence[PriceEntryRow],
     user=None,
     source: str,
+    reference: str = "",
     at: datetime | None = None,
 ) -> PriceBulkResult:
     """Set many entries of one list for an import; all or nothing, with history.
+
+    Every history row carries ``reference`` (the import run), so the price
+    history shows which file changed a price.
 
     The rules, checks, errors (``rows.<i>.<field>``) and history rows of
     ``price_entries_bulk_set``; changed entries are written with one UPDATE
@@ -279,6 +283,7 @@ def price_entries_import(
             raise PricePeriodOverlapError(field="rows") from exc
         for change in changes:
             change.entry_id = change.entry.pk
+            change.reference = reference
         PriceChange.objects.bulk_create(changes, batch_size=BULK_BATCH_SIZE)
         if changes:
             rules_revision_bump(at=at)

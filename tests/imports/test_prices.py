@@ -62,6 +62,7 @@ def test_prices_import_xlsx_happy_path_writes_entries_and_history(
     history = PriceChange.objects.all()
     assert len(history) == 3
     assert {h.source for h in history} == {"import"}
+    assert {h.reference for h in history} == {f"import run {run.pk}"}
     assert {h.changed_at for h in history} == {run.applied_at}
 
 
