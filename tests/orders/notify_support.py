@@ -111,8 +111,9 @@ def broker_down(settings):
     """Celery not eager and its broker on a port where nothing listens; restored afterwards."""
     from retail.celery import app
 
-    previous_url = app.conf.broker_url
+    previous_url, previous_eager = app.conf.broker_url, app.conf.task_always_eager
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False  # the app read Django's settings once already
 
     def reset_pools():
         # The producer pool keeps its broker connection; drop it so the new URL is used
@@ -125,5 +126,5 @@ def broker_down(settings):
     try:
         yield
     finally:
-        app.conf.broker_url = previous_url
+        app.conf.broker_url, app.conf.task_always_eager = previous_url, previous_eager
         reset_pools()

@@ -42,8 +42,17 @@ def sms_file(settings, tmp_path) -> Path:
 
 @pytest.fixture
 def eager(settings):
-    # Send on commit in this process whatever REDIS_URL says.
+    """Send on commit in this process whatever REDIS_URL says.
+
+    The Celery app reads Django's settings once, so its own conf is switched too.
+    """
+    from retail.celery import app
+
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
 
 
 def sms_lines(path: Path) -> list[dict]:

@@ -67,8 +67,9 @@ def test_notification_send_real_worker_sends_committed_rows_once(
     settings.CELERY_TASK_ALWAYS_EAGER = False
     order = make_order(language="nb")
     # notification_queue enqueues with the default queue; point it at the test's worker.
-    default_queue = app.conf.task_default_queue
+    default_queue, eager = app.conf.task_default_queue, app.conf.task_always_eager
     app.conf.task_default_queue = notify_worker
+    app.conf.task_always_eager = False  # the app read Django's settings once already
     try:
         with transaction.atomic():
             rows = notification_queue(order=order, kind=Notification.Kind.READY, at=AT)
@@ -78,7 +79,7 @@ def test_notification_send_real_worker_sends_committed_rows_once(
         again = notification_send.apply_async((email_row.pk,), queue=notify_worker)
         assert again.get(timeout=30) == "sent"
     finally:
-        app.conf.task_default_queue = default_queue
+        app.conf.task_default_queue, app.conf.task_always_eager = default_queue, eager
 
     assert (email_row.medium, email_row.status, email_row.attempts) == ("email", "sent", 1)
     assert (sms_row.medium, sms_row.status) == ("sms", "sent")
