@@ -1,41 +1,19 @@
 """Concurrent burns and re-sent receipts on real PostgreSQL with real threads."""
 
-import threading
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from loyalty.errors import InsufficientPointsError
 from loyalty.models import Membership, PointsEntry
 from loyalty.services.membership import membership_join
 from loyalty.services.points import points_book_check, points_burn, points_earn
+from tests.concurrency import run_in_threads
 from tests.factories import CustomerFactory
 
 AT = datetime(2026, 1, 10, 12, tzinfo=UTC)
-
-
-def _run_in_threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def runner(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 @pytest.mark.postgres
@@ -52,7 +30,7 @@ def test_points_burn_five_concurrent_orders_exactly_one_succeeds(settings):
             at=AT,
         )
 
-    results, errors = _run_in_threads(5, burn)
+    results, errors = run_in_threads(5, burn)
 
     assert len(results) == 1
     assert len(errors) == 4 and all(isinstance(e, InsufficientPointsError) for e in errors)
@@ -77,7 +55,7 @@ def test_points_earn_ten_threads_resending_one_receipt_earn_once(settings):
             at=AT,
         )
 
-    results, errors = _run_in_threads(10, earn)
+    results, errors = run_in_threads(10, earn)
 
     assert errors == []
     assert len({entry.pk for entry in results}) == 1
@@ -98,7 +76,7 @@ def test_points_expire_concurrent_sweepers_expire_each_credit_once(settings):
     settings.LOYALTY_POINTS_TTL_DAYS = 30
     members = [membership_join(customer=CustomerFactory(), at=AT) for _ in range(6)]
 
-    results, errors = _run_in_threads(4, lambda i: points_expire(at=AT + timedelta(days=31)))
+    results, errors = run_in_threads(4, lambda i: points_expire(at=AT + timedelta(days=31)))
 
     assert errors == []
     assert sum(results) == 6

@@ -1,11 +1,9 @@
 """Stored value under concurrency: real PostgreSQL, real threads."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from loyalty.errors import HoldNotActiveError, InsufficientBalanceError
 from loyalty.models import StoredValueHold
@@ -16,30 +14,10 @@ from loyalty.services.stored_value import (
     stored_value_hold,
     stored_value_redeem,
 )
+from tests.concurrency import run_concurrently
 from tests.loyalty.sv_helpers import AT, issue, ledger_sum
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def run_concurrently(callables):
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def test_stored_value_redeem_twenty_concurrent_tens_on_a_hundred():

@@ -1,10 +1,8 @@
 """Hand-over under concurrency: real PostgreSQL, real threads, one final state per order."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 
 from inventory.models import Reservation, StockLevel, StockMovement
 from loyalty.models import StoredValueAccount, StoredValueHold
@@ -17,32 +15,12 @@ from orders.services.fulfilment import (
     orders_expire,
 )
 from orders.services.place import TenderRequest
+from tests.concurrency import run_concurrently
 from tests.orders.world import AT, D, assert_books_balance, make_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 READY_AT = AT + timedelta(hours=2)
-
-
-def run_concurrently(callables):
-    barrier = threading.Barrier(len(callables))
-    results = [None] * len(callables)
-
-    def worker(index, call):
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(callables)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
 
 
 def ready_order(world, *, card: str) -> Order:

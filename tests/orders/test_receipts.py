@@ -1,10 +1,8 @@
 """POS receipts: a completed sale is recorded once, sells the stock, earns the member points."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from inventory.models import StockLevel, StockMovement
 from loyalty.models import PointsEntry
@@ -13,6 +11,7 @@ from loyalty.services.stored_value import stored_value_redeem
 from orders.errors import ReceiptInvalidError
 from orders.models import Order, OrderEvent, Tender
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
+from tests.concurrency import run_in_threads
 from tests.factories import CustomerFactory
 from tests.orders.world import AT, D, assert_books_balance, make_world
 
@@ -230,34 +229,13 @@ def test_receipt_record_sale_beyond_stock_on_record_is_still_recorded(world):
     assert_books_balance()
 
 
-def _run_in_threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def runner(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_receipt_record_two_tills_posting_one_receipt_write_one_order():
     world = make_world()
     points_before = world.membership().points_balance
 
-    results, errors = _run_in_threads(4, lambda i: _record(world, receipt_id="R-race"))
+    results, errors = run_in_threads(4, lambda i: _record(world, receipt_id="R-race"))
 
     assert errors == []
     assert len({order.pk for order, _ in results}) == 1

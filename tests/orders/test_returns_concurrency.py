@@ -1,39 +1,16 @@
 """Concurrent returns on real PostgreSQL with real threads: never refund more than was paid."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from orders.errors import ReturnNotAllowedError
 from orders.models import Order, OrderLine, Refund, Return
 from orders.services.returns import ReturnRequestLine, return_create
+from tests.concurrency import run_in_threads
 from tests.orders.returns_support import on_hand, sell
 from tests.orders.world import AT, D, assert_books_balance, make_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-def _run_in_threads(n, work):
-    barrier = threading.Barrier(n)
-    results, errors = [], []
-
-    def runner(i):
-        try:
-            barrier.wait()
-            results.append(work(i))
-        except Exception as exc:  # collected and asserted on below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results, errors
 
 
 def _return(world, order, *, source_key, store):
@@ -54,7 +31,7 @@ def test_return_create_two_counters_returning_the_last_unit_one_succeeds():
     _return(world, receipt, source_key="second", store=world.cph)
     stores = [world.cph, world.ros]
 
-    results, errors = _run_in_threads(
+    results, errors = run_in_threads(
         2, lambda i: _return(world, receipt, source_key=f"last:{i}", store=stores[i])
     )
 
@@ -72,7 +49,7 @@ def test_return_create_one_return_sent_twice_at_once_is_taken_once():
     world = make_world()
     receipt = sell(world, [("MUG", 3)])
 
-    results, errors = _run_in_threads(
+    results, errors = run_in_threads(
         3, lambda i: _return(world, receipt, source_key="pos:cph:same", store=world.cph)
     )
 
