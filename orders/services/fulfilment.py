@@ -31,6 +31,7 @@ from inventory.errors import TransferNotInTransitError
 from inventory.services import stock_transfer_receive
 from orders.errors import InvalidOrderStateError, OrderNotFoundError, PickupCodeNotFoundError
 from orders.models import Notification, Order, OrderLine, Refund
+from orders.services import _fulfil_money as money
 from orders.services import _fulfil_steps as steps
 from orders.services.common import order_event, pickup_code_normalize
 from orders.services.notify import notification_queue
@@ -256,7 +257,7 @@ def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime)
         order = steps.order_lock(pk)
         if order.status != Status.READY:
             raise PickupCodeNotFoundError(field="pickup_code", extra={"status": order.status})
-        done = steps.order_complete(order, step="handover", actor=actor, at=at)
+        done = money.order_complete(order, step="handover", actor=actor, at=at)
         order.status, order.closed_at = Status.COLLECTED, at
         steps.order_save(order, "status", "closed_at")
         order_event(order, "collected", at=at, actor=actor, data=done)
@@ -279,7 +280,7 @@ def order_ship(
             )
         steps.require_status(order, Status.NEW, Status.PICKING)
         steps.require_all_picked(order)
-        done = steps.order_complete(order, step="ship", actor=actor, at=at)
+        done = money.order_complete(order, step="ship", actor=actor, at=at)
         order.status, order.closed_at = Status.SHIPPED, at
         steps.order_save(order, "status", "closed_at")
         order_event(order, "shipped", at=at, actor=actor, data=done | {"tracking": tracking})
@@ -309,8 +310,8 @@ def order_cancel(*, order: Order, reason: str = "", actor=None, at: datetime) ->
 
 
 def _cancel(order: Order, *, reason: str, actor, at: datetime) -> None:
-    refunds = steps.order_unwind(order, reason=Refund.Reason.CANCELLED, at=at)
-    amount = steps.refunded_total(refunds)
+    refunds = money.order_unwind(order, reason=Refund.Reason.CANCELLED, at=at)
+    amount = money.refunded_total(refunds)
     order.status, order.closed_at = Status.CANCELLED, at
     steps.order_save(order, "status", "closed_at")
     order_event(
@@ -366,8 +367,8 @@ def _expire_one(pk: int, *, at: datetime) -> int:
             or order.pickup_expires_at > at
         ):
             return 0
-        refunds = steps.order_unwind(order, reason=Refund.Reason.EXPIRED, at=at)
-        amount = steps.refunded_total(refunds)
+        refunds = money.order_unwind(order, reason=Refund.Reason.EXPIRED, at=at)
+        amount = money.refunded_total(refunds)
         order.status, order.closed_at = Status.EXPIRED, at
         steps.order_save(order, "status", "closed_at")
         order_event(order, "expired", at=at, data={"refund": str(amount)})
