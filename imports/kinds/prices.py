@@ -4,7 +4,7 @@ A row's key is (price list, SKU, valid from): the same key again changes that
 entry, a new ``valid_from`` schedules a new price.  When a new period starts
 inside an open-ended entry that the file does not mention, that entry is
 closed where the new one starts (its ``valid_to`` shows in the diff).  Any
-other overlap is an error.  Written through ``price_entries_import``, so
+other overlap is an error.  Written through ``price_entries_bulk_set``, so
 each change has its ``PriceChange`` history row (source ``import``).
 """
 
@@ -35,8 +35,7 @@ from imports.parsing import Table, cell_datetime, cell_decimal
 from pricing.errors import PricePeriodOverlapError
 from pricing.models import PriceList, PriceListEntry
 from pricing.resources import PriceListEntryResource
-from pricing.services.imports import price_entries_import
-from pricing.services.prices import PriceEntryRow
+from pricing.services.prices import PriceEntryRow, price_entries_bulk_set
 from retail.errors import DomainError
 from retail.models import Product
 from retail.money import quantize
@@ -248,7 +247,7 @@ def _warn(report, number, key, amount, before, cost, price_list, threshold) -> N
 
 
 def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = None) -> None:
-    """Write the plan with ``price_entries_import``; call inside the run's transaction.
+    """Write the plan with ``price_entries_bulk_set``; call inside the run's transaction.
 
     A service error is re-raised naming the spreadsheet row it came from.
     """
@@ -260,7 +259,7 @@ def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = No
         for start in range(0, len(order), APPLY_CHUNK):
             picked = order[start : start + APPLY_CHUNK]
             try:
-                price_entries_import(
+                price_entries_bulk_set(
                     price_list=plan.lists[list_id],
                     rows=[rows[i] for i in picked],
                     user=user,

@@ -1,4 +1,4 @@
-"""Bulk entry points for spreadsheet imports: prices, campaigns with scope and targets, coupons.
+"""Bulk entry points for spreadsheet imports: campaigns with scope and targets, coupon codes.
 
 Same rules as the admin and ``coupon_code_create``, in a few statements per
 thousand rows; each bumps the rules revision once.  Errors name the row
@@ -8,7 +8,6 @@ that makes a whole file all or nothing; each function is atomic on its own.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,29 +16,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from pricing.coupon_checks import coupon_code_normalise
-from pricing.errors import CouponCodeExistsError, InvalidCouponCodeError, PricePeriodOverlapError
+from pricing.errors import CouponCodeExistsError, InvalidCouponCodeError
 from pricing.models import (
     Campaign,
     CampaignTarget,
     CouponCode,
-    PriceChange,
-    PriceList,
-    PriceListEntry,
 )
 from pricing.services.coupons import _CODE_FORMAT
-from pricing.services.prices import (
-    BULK_BATCH_SIZE,
-    PriceBulkResult,
-    PriceEntryRow,
-    _amount,
-    _bulk_check_overlaps,
-    _bulk_plan,
-    _lock_list,
-    _overlap_error,
-    _period,
-)
 from pricing.services.revision import rules_revision_bump
-from retail.models import Product
 
 BATCH = 1000
 # Campaign columns an import sets; the rest (receipt text, gift, bundles) stay admin-only.
@@ -228,76 +212,4 @@ __all__ = [
     "CouponCodeRow",
     "campaigns_bulk_upsert",
     "coupon_codes_bulk_create",
-    "price_entries_import",
 ]
-
-
-def price_entries_import(
-    *,
-    price_list: PriceList,
-    rows: Sequence[PriceEntryRow],
-    user=None,
-    source: str,
-    reference: str = "",
-    at: datetime | None = None,
-) -> PriceBulkResult:
-    """Set many entries of one list for an import; all or nothing, with history.
-
-    Every history row carries ``reference`` (the import run), so the price
-    history shows which file changed a price.
-
-    The rules, checks, errors (``rows.<i>.<field>``) and history rows of
-    ``price_entries_bulk_set``; changed entries are written with one UPDATE
-    per distinct (amount, valid_to) instead of ``bulk_update``'s CASE per
-    row, which is what makes a 100,000-row price file quick: price files
-    repeat price points.  Locks the price list row; bumps the revision once.
-    """
-    at = at or timezone.now()
-    wanted: dict[tuple[int, datetime], tuple[int, PriceEntryRow]] = {}
-    for index, row in enumerate(rows):
-        amount = _amount(row.amount, currency=price_list.currency, field=f"rows.{index}.amount")
-        _period(row.valid_from, row.valid_to, field=f"rows.{index}.valid_to")
-        key = (row.product_id, row.valid_from)
-        if key in wanted:
-            raise _overlap_error(f"rows.{index}.valid_from", row.valid_from)
-        wanted[key] = (index, PriceEntryRow(row.product_id, amount, row.valid_from, row.valid_to))
-    product_ids = sorted({product_id for product_id, _ in wanted})
-    with transaction.atomic():
-        _lock_list(price_list)
-        existing: dict[int, list[PriceListEntry]] = defaultdict(list)
-        known: set[int] = set()
-        for start in range(0, len(product_ids), BULK_BATCH_SIZE):
-            chunk = product_ids[start : start + BULK_BATCH_SIZE]
-            known.update(Product.objects.filter(pk__in=chunk).values_list("pk", flat=True))
-            for entry in PriceListEntry.objects.filter(price_list=price_list, product_id__in=chunk):
-                existing[entry.product_id].append(entry)
-        creates, updates, changes = _bulk_plan(
-            price_list, wanted, existing, known, user, source, at
-        )
-        _bulk_check_overlaps(wanted, existing)
-        _update_grouped(updates, at)
-        try:
-            with transaction.atomic():
-                PriceListEntry.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
-        except IntegrityError as exc:  # a concurrent writer slipped past the lock
-            raise PricePeriodOverlapError(field="rows") from exc
-        for change in changes:
-            change.entry_id = change.entry.pk
-            change.reference = reference
-        PriceChange.objects.bulk_create(changes, batch_size=BULK_BATCH_SIZE)
-        if changes:
-            rules_revision_bump(at=at)
-    return PriceBulkResult(
-        created=len(creates), changed=len(updates), unchanged=len(wanted) - len(changes)
-    )
-
-
-def _update_grouped(updates: list[PriceListEntry], at: datetime) -> None:
-    groups: dict[tuple, list[int]] = defaultdict(list)
-    for entry in updates:
-        groups[(entry.amount, entry.valid_to)].append(entry.pk)
-    for (amount, valid_to), ids in groups.items():
-        for start in range(0, len(ids), BULK_BATCH_SIZE):
-            PriceListEntry.objects.filter(pk__in=ids[start : start + BULK_BATCH_SIZE]).update(
-                amount=amount, valid_to=valid_to, updated_at=timezone.now()
-            )
