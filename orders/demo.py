@@ -45,7 +45,7 @@ from django.utils import timezone
 from inventory.models import StockLevel
 from loyalty.services.stored_value import stored_value_issue
 from orders.models import Notification, Order, Return, Tender
-from orders.services import fulfilment
+from orders.services import fulfilment, sweeps
 from orders.services.place import TenderRequest, order_place
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
 from orders.services.returns import ReturnRequestLine, exchange_create, return_create
@@ -243,7 +243,7 @@ def _scenario(shop: _Shop, name: str, lines: int, gift: bool, hours: float | Non
             )
     elif name == "expired":
         ready = _ready(order, store, at=at + 12 * hour)
-        fulfilment.orders_expire(at=ready.pickup_expires_at + hour)
+        sweeps.orders_expire(at=ready.pickup_expires_at + hour)
     elif name == "cancelled":
         fulfilment.order_cancel(order=order, reason="Customer changed their mind", at=at + 2 * hour)
 

@@ -38,7 +38,7 @@ def notifications_resend_pending(batch_size: int = 100) -> int:
 @shared_task(name="orders.expire_uncollected")
 def orders_expire_uncollected() -> int:
     """Expire ready click-and-collect orders whose pickup window has passed (beat)."""
-    from orders.services.fulfilment import orders_expire
+    from orders.services.sweeps import orders_expire
 
     return orders_expire(at=timezone.now())
 
@@ -46,6 +46,6 @@ def orders_expire_uncollected() -> int:
 @shared_task(name="orders.remind_pickups")
 def pickups_remind() -> int:
     """Remind customers of ready orders whose pickup window ends soon (beat)."""
-    from orders.services.fulfilment import pickups_remind as remind
+    from orders.services.sweeps import pickups_remind as remind
 
     return remind(at=timezone.now())

@@ -12,9 +12,9 @@ from orders.services.fulfilment import (
     order_hand_over,
     order_line_pick,
     order_ready,
-    orders_expire,
 )
 from orders.services.place import TenderRequest
+from orders.services.sweeps import orders_expire
 from tests.concurrency import run_concurrently
 from tests.orders.world import AT, D, assert_books_balance, make_world
 

@@ -13,10 +13,9 @@ from orders.services.fulfilment import (
     order_hand_over,
     order_line_pick,
     order_ready,
-    orders_expire,
-    pickups_remind,
 )
 from orders.services.place import HOLD_MARGIN, TenderRequest
+from orders.services.sweeps import orders_expire, pickups_remind
 from tests.orders.world import AT, D, assert_books_balance, make_world
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,72 @@
+"""What happened to an order (its event log) and what the customer is told (the outbox)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from orders.models.sales import Order
+
+
+class OrderEvent(models.Model):
+    """What happened to an order, for staff and the customer's history (append-only)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32)
+    message = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.order_id} {self.kind}"
+
+
+class Notification(models.Model):
+    """Outbox: written in the event's transaction, sent after commit by a task, exactly once."""
+
+    class Kind(models.TextChoices):
+        ORDER_CONFIRMED = "order_confirmed", _("Order confirmation")
+        READY = "ready", _("Ready for pickup")
+        REMINDER = "reminder", _("Pickup reminder")
+        EXPIRED = "expired", _("Order expired")
+        SHORT_PICKED = "short_picked", _("Item missing")
+        REFUND_ISSUED = "refund_issued", _("Refund issued")
+        SHIPPED = "shipped", _("Order shipped")
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed (gave up)")
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    medium = models.CharField(max_length=8, choices=Medium.choices)
+    recipient = models.CharField(max_length=254)
+    language = models.CharField(max_length=5)
+    context = models.JSONField(default=dict, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.kind} {self.medium} {self.order_id}"

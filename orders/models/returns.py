@@ -1,0 +1,116 @@
+"""Returns of order or receipt lines, and the refunds they (and short-picks, expiry) give."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from orders.models.sales import Order, OrderLine, Tender
+from retail.models import Channel, Store
+from retail.money import Currency, money_field
+
+
+class Return(models.Model):
+    """Lines of one order or receipt brought back (in a store or by post), maybe as an exchange."""
+
+    class RefundTo(models.TextChoices):
+        ORIGINAL = "original", _("Original tenders")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    number = models.CharField(max_length=20, unique=True)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    store = models.ForeignKey(
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Where it was returned; empty: by post to the warehouse."),
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
+    refund_to = models.CharField(max_length=12, choices=RefundTo.choices)
+    refund_amount = money_field(default=0)
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    exchange_order = models.OneToOneField(
+        Order, on_delete=models.PROTECT, null=True, blank=True, related_name="exchanged_from"
+    )
+    source_key = models.CharField(max_length=200, unique=True)
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return self.number
+
+
+class ReturnLine(models.Model):
+    class Condition(models.TextChoices):
+        RESELLABLE = "resellable", _("Back to stock")
+        DAMAGED = "damaged", _("Damaged: written off")
+
+    return_record = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="return_lines")
+    quantity = models.PositiveIntegerField()
+    condition = models.CharField(max_length=12, choices=Condition.choices)
+    refund_amount = money_field()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gte=1), name="return_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order_line_id} x{self.quantity}"
+
+
+class Refund(models.Model):
+    """Money (or points) given back on one tender, or a new credit note, for one reason."""
+
+    class Reason(models.TextChoices):
+        SHORT_PICK = "short_pick", _("Item missing when picking")
+        RETURN = "return", _("Return")
+        EXPIRED = "expired", _("Order not collected")
+        CANCELLED = "cancelled", _("Order cancelled")
+        EXCHANGE = "exchange", _("Exchange difference")
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Done")
+        PENDING = "pending", _("Instruction for the payment provider")
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
+    tender = models.ForeignKey(
+        Tender, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    return_record = models.ForeignKey(
+        Return, on_delete=models.PROTECT, null=True, blank=True, related_name="refunds"
+    )
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    kind = models.CharField(max_length=12, choices=Tender.Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DONE)
+    amount = money_field()
+    currency = models.CharField(max_length=3, choices=Currency.choices)
+    points = models.PositiveIntegerField(default=0)
+    stored_value_account_id = models.BigIntegerField(null=True, blank=True)
+    code_last4 = models.CharField(max_length=4, blank=True)
+    external_reference = models.CharField(max_length=200, blank=True)
+    source_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "kind"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="refund_amount_not_negative")
+        ]
+
+    def __str__(self):
+        return f"{self.reason} {self.kind} {self.amount}"
