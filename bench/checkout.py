@@ -227,7 +227,8 @@ class World:
 
 def checkout(world: World, *, customer, lines, card: str, reference: str):
     """One click-and-collect order: a 50.00 gift-card tender and a card payment for the rest."""
-    from orders.services.place import TenderRequest, order_place
+    from orders.services.place import order_place
+    from orders.services.tenders import TenderRequest
 
     return order_place(
         channel=world.channel,

@@ -42,13 +42,14 @@ from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 
-from inventory.models import StockLevel
+from inventory.selectors import skus_with_free_stock
 from loyalty.services.stored_value import stored_value_issue
 from orders.models import Notification, Order, Return, Tender
 from orders.services import fulfilment, sweeps
-from orders.services.place import TenderRequest, order_place
+from orders.services.place import order_place
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
 from orders.services.returns import ReturnRequestLine, exchange_create, return_create
+from orders.services.tenders import TenderRequest
 from pricing.selectors import basket_price, prices_lookup
 from retail.demo.builder import Login, SeedContext, Step
 from retail.demo.staff import DEMO_PASSWORD, store_username
@@ -112,13 +113,7 @@ def _now(ctx: SeedContext) -> datetime:
 
 def _stocked_skus(store: Store, channel: Channel, *, count: int, at: datetime) -> list[str]:
     """Up to ``count`` SKUs with ``MIN_FREE`` units free at ``store`` that ``channel`` sells."""
-    skus = list(
-        StockLevel.objects.filter(location=store, product__is_active=True)
-        .annotate(free=F("on_hand") - F("reserved"))
-        .filter(free__gte=MIN_FREE)
-        .order_by("product__sku")
-        .values_list("product__sku", flat=True)[:count]
-    )
+    skus = skus_with_free_stock(store=store, free=MIN_FREE, count=count)
     if not skus:
         return []
     # Not free (a zero total would leave no card payment to find the order by on a rerun).

@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Order, OrderLine
-from orders.services.common import pickup_code_normalize
+from orders.services.numbers import pickup_code_normalize
 from retail.models import Category, Store
 
 SORT_NEWEST = "newest"

@@ -202,6 +202,11 @@ ORDERS_NOTIFICATION_MAX_ATTEMPTS = env.int("ORDERS_NOTIFICATION_MAX_ATTEMPTS", d
 # Days after purchase within which any line can be returned.
 ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
+# --- Row locks (retail.locking) ---------------------------------------------
+# Rows locked against the global lock order raise LockOrderError (a latent deadlock);
+# off, the mistake is logged instead.  On in DEBUG and in the tests.
+RETAIL_LOCK_ORDER_STRICT = env.bool("RETAIL_LOCK_ORDER_STRICT", default=DEBUG)
+
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -21,3 +21,5 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_client": "10
 # Serve static files from the finders; no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Every lock taken against the global order (retail.locking) fails the test that took it.
+RETAIL_LOCK_ORDER_STRICT = True

@@ -39,6 +39,7 @@ from inventory.errors import (
     StockSourceKeyReusedError,
 )
 from inventory.models import Reservation, StockLevel, StockMovement
+from retail import locking
 from retail.models import Product, Store
 
 Pair = tuple[int, int]  # (location_id, product_id): the lock order of stock rows
@@ -124,10 +125,8 @@ def _pairs_filter(pairs: Sequence[Pair]) -> Q:
 
 
 def _select_locked(pairs: Sequence[Pair], *, skip_locked: bool) -> dict[Pair, StockLevel]:
-    rows = (
-        StockLevel.objects.filter(_pairs_filter(pairs))
-        .order_by("location_id", "product_id")
-        .select_for_update(skip_locked=skip_locked)
+    rows = locking.rows_lock(
+        StockLevel.objects.filter(_pairs_filter(pairs)), skip_locked=skip_locked
     )
     return {(row.location_id, row.product_id): row for row in rows}
 
@@ -149,12 +148,26 @@ def levels_lock(
     missing = [pair for pair in wanted if pair not in levels]
     if create and missing:
         # ON CONFLICT DO NOTHING: a row created meanwhile by someone else is simply locked below.
+        # The insert can wait only for another transaction creating the same row at that
+        # moment (a product's first units at a location), so it is recorded, not checked.
         StockLevel.objects.bulk_create(
             [StockLevel(location_id=loc, product_id=prod) for loc, prod in missing],
             ignore_conflicts=True,
         )
         levels.update(_select_locked(missing, skip_locked=False))
     return levels
+
+
+def stock_levels_lock(*, location: Store, product_ids: Iterable[int]) -> None:
+    """Lock the existing stock rows of the products at ``location``, in lock order.
+
+    For a process that moves several items at one store in steps (an
+    exchange takes some back and sells others): taking every row first
+    keeps two crossing processes from deadlocking.  Rows that do not exist
+    yet are created and locked by the stock services when they are reached.
+    Call inside a transaction.
+    """
+    levels_lock([(location.pk, product_id) for product_id in product_ids])
 
 
 def level_lock(location: Store, product: Product, *, create: bool = False) -> StockLevel | None:
@@ -280,7 +293,7 @@ def reservations_close(
     still = Q(pk__in=pks, status=Reservation.Status.ACTIVE)
     if due_by is not None:
         still &= Q(expires_at__lte=due_by)
-    active = list(Reservation.objects.select_for_update().filter(still).order_by("pk"))
+    active = locking.rows_lock(Reservation.objects.filter(still))
     if active:
         Reservation.objects.filter(pk__in=[r.pk for r in active]).update(
             status=status, closed_at=at, close_reason=reason[:200]

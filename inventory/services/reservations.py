@@ -35,6 +35,7 @@ from inventory.services.levels import (
     reservations_close,
     reserved_by_pair,
 )
+from retail import locking
 
 Status = Reservation.Status
 
@@ -97,10 +98,8 @@ def reservation_extend(
     if expires_at <= at:
         raise InvalidReservationExpiryError(field="expires_at")
     with transaction.atomic():
-        active = list(
-            Reservation.objects.select_for_update()
-            .filter(reference=reference, status=Status.ACTIVE)
-            .order_by("pk")
+        active = locking.rows_lock(
+            Reservation.objects.filter(reference=reference, status=Status.ACTIVE)
         )
         if not active:
             _active_of(reference)  # raises not-found for an unknown reference
@@ -184,12 +183,12 @@ def reservations_expire(*, at: datetime | None = None, batch_size: int = 500) ->
     busy: list[int] = []
     while True:
         with transaction.atomic():
-            claimed = list(
-                Reservation.objects.select_for_update(skip_locked=True)
-                .filter(status=Status.ACTIVE, expires_at__lte=at)
+            claimed = locking.rows_lock(
+                Reservation.objects.filter(status=Status.ACTIVE, expires_at__lte=at)
                 .exclude(pk__in=busy)
-                .order_by("pk")
-                .only("pk", "location_id", "product_id", "quantity")[:batch_size]
+                .only("pk", "location_id", "product_id", "quantity"),
+                skip_locked=True,
+                limit=batch_size,
             )
             levels = levels_lock(_pairs(claimed), skip_locked=True)
             ready = [r for r in claimed if (r.location_id, r.product_id) in levels]

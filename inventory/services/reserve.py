@@ -44,6 +44,7 @@ from inventory.services.levels import (
     short_line,
     shortage_error,
 )
+from retail import locking
 from retail.models import Channel, Customer, Product, Store
 
 _LEVELS = StockLevel._meta.db_table
@@ -187,6 +188,7 @@ def stock_reserve(
         )
         for line in wanted
     ]
+    locking.rows_taken(StockLevel, [(location.pk, line.product.pk) for line in wanted])
     if connection.vendor == "postgresql":
         if len(wanted) == 1:
             return [_reserve_in_one_statement(reservations[0], location=location, at=at)]

@@ -29,6 +29,7 @@ from inventory.services.levels import (
     short_line,
     shortage_error,
 )
+from retail import locking
 from retail.models import Product, Store
 
 Kind = StockMovement.Kind
@@ -151,7 +152,7 @@ def stock_transfer_receive(
     """
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        (locked,) = locking.rows_lock(Transfer.objects.filter(pk=transfer.pk))
         if locked.status != Transfer.Status.IN_TRANSIT:
             raise TransferNotInTransitError(
                 extra={"number": locked.number, "received_at": locked.received_at.isoformat()}

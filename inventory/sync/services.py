@@ -25,6 +25,7 @@ from inventory.sync.apply_sql import ChunkRetry, chunk_apply_sql
 from inventory.sync.errors import StockFeedInvalidError
 from inventory.sync.feed import ApplyContext, Chunk, ParsedFeed, line_key_prefix
 from inventory.sync.parsing import feed_parse
+from retail import locking
 from retail.models import Store
 
 logger = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ def allowed_store_ids(source: str) -> frozenset[int] | None:
 
 def _start(run_id: int, at: datetime) -> StockFeedRun:
     with transaction.atomic():
-        run = StockFeedRun.objects.select_for_update().get(pk=run_id)
+        (run,) = locking.rows_lock(StockFeedRun.objects.filter(pk=run_id))
         if run.status not in FINISHED:
             run.status = Status.RUNNING
             run.started_at = run.started_at or at
@@ -170,7 +171,7 @@ def _start(run_id: int, at: datetime) -> StockFeedRun:
 
 def _finish(run_id: int, status: str, *, rows_read: int) -> StockFeedRun:
     with transaction.atomic():
-        run = StockFeedRun.objects.select_for_update().get(pk=run_id)
+        (run,) = locking.rows_lock(StockFeedRun.objects.filter(pk=run_id))
         if run.status not in FINISHED:
             run.status, run.rows_read, run.finished_at = status, rows_read, timezone.now()
             run.save(update_fields=["status", "rows_read", "finished_at"])
@@ -222,8 +223,9 @@ def _chunk_commit(
     for attempt in range(1, CHUNK_ATTEMPTS + 1):
         try:
             with transaction.atomic():
-                run = StockFeedRun.objects.select_for_update().only("status", "rows_read")
-                run = run.get(pk=run_id)
+                (run,) = locking.rows_lock(
+                    StockFeedRun.objects.filter(pk=run_id).only("status", "rows_read")
+                )
                 if run.status in FINISHED:
                     return False
                 if run.rows_read >= chunk.last_ordinal:

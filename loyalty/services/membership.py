@@ -11,6 +11,7 @@ from stdnum import luhn
 
 from loyalty.errors import AlreadyMemberError
 from loyalty.models import Membership, PointsEntry
+from retail import locking
 from retail.models import Customer, CustomerGroup
 from retail.models.customers import CustomerGroupMembership
 
@@ -52,7 +53,7 @@ def membership_join(*, customer: Customer, channel=None, at: datetime | None = N
 
     at = at or timezone.now()
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        (locked,) = locking.rows_lock(Customer.objects.filter(pk=customer.pk))
         if Membership.objects.filter(customer=locked).exists():
             raise AlreadyMemberError(extra={"member_number": locked.member_number})
         number = member_number_next()

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from loyalty.errors import InsufficientPointsError, SourceKeyReusedError
 from loyalty.models import Membership, PointsEntry
+from retail import locking
 from retail.errors import DomainError
 from retail.money import quantize
 
@@ -94,7 +95,8 @@ def _existing(source_key: str, *, membership_id: int, kind: str) -> PointsEntry 
 
 
 def _lock_membership(membership_id: int) -> Membership:
-    return Membership.objects.select_for_update().get(pk=membership_id)
+    (member,) = locking.rows_lock(Membership.objects.filter(pk=membership_id))
+    return member
 
 
 def _credit(
@@ -134,6 +136,7 @@ def _debit(
     One conditional UPDATE (``points_balance >= points``) decides, and also takes
     the membership row lock; raises ``InsufficientPointsError`` when it matches nothing.
     """
+    locking.rows_taken(Membership, [membership_id])
     updated = Membership.objects.filter(pk=membership_id, points_balance__gte=points).update(
         points_balance=F("points_balance") - points
     )
@@ -156,10 +159,8 @@ def _debit(
 
 
 def _consume_oldest(*, membership_id: int, points: int) -> None:
-    credits = list(
+    credits = locking.rows_lock(
         PointsEntry.objects.filter(membership_id=membership_id, remaining__gt=0)
-        .order_by("pk")
-        .select_for_update()
     )
     credits.sort(key=lambda e: (e.at, e.pk))
     left = points
@@ -347,17 +348,18 @@ def points_expire(*, at: datetime | None = None) -> int:
     written = 0
     for member_id in list(member_ids):
         with transaction.atomic():
-            locked = (
-                Membership.objects.select_for_update(skip_locked=skip).filter(pk=member_id).first()
+            locked = next(
+                iter(
+                    locking.rows_lock(Membership.objects.filter(pk=member_id), skip_locked=skip)
+                ),
+                None,
             )
             if locked is None:
                 continue  # another sweeper (or a burn) holds it; the next run picks it up
-            due = list(
+            due = locking.rows_lock(
                 PointsEntry.objects.filter(
                     membership_id=member_id, expires_at__lte=at, remaining__gt=0
                 )
-                .order_by("pk")
-                .select_for_update()
             )
             due.sort(key=lambda e: (e.at, e.pk))
             balance = locked.points_balance

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from loyalty.models import Membership, PointsEntry, Tier
+from retail import locking
 from retail.models.customers import CustomerGroupMembership
 
 ROLLING_WINDOW = timedelta(days=365)
@@ -36,7 +37,7 @@ def tier_recompute(*, membership: Membership, at: datetime | None = None) -> Tie
     """
     at = at or timezone.now()
     with transaction.atomic():
-        member = Membership.objects.select_for_update().get(pk=membership.pk)
+        (member,) = locking.rows_lock(Membership.objects.filter(pk=membership.pk))
         spend_by_currency: dict[str, Decimal] = {}
         new_tier = None
         for tier in Tier.objects.order_by("-rank"):

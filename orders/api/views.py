@@ -33,7 +33,8 @@ from orders.models import Order, Refund
 from orders.selectors import order_details, purchase_history, refunds_pending
 from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
-from orders.services.place import TenderRequest, order_place
+from orders.services.place import order_place
+from orders.services.tenders import TenderRequest
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
 from retail.errors import DomainError

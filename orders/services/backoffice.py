@@ -8,7 +8,8 @@ from datetime import datetime
 from django.db import transaction
 
 from orders.models import Notification, Refund
-from orders.services.common import order_event
+from orders.services.history import order_event
+from retail import locking
 
 
 def refund_instruction_done(
@@ -21,7 +22,7 @@ def refund_instruction_done(
     event log beside the original payment reference on the refund.
     """
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("order").get(pk=refund.pk)
+        (refund,) = locking.rows_lock(Refund.objects.select_related("order").filter(pk=refund.pk))
         if refund.status == Refund.Status.DONE:
             return refund
         refund.status = Refund.Status.DONE

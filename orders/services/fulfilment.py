@@ -6,17 +6,15 @@ Status flow (``Order.Status``):
   -> READY (received at the collecting store) -> COLLECTED (or EXPIRED)
 - ship-from-store / home delivery: NEW -> PICKING -> SHIPPED
 Any open order can be CANCELLED (customer service).  Every function takes
-``at``, writes an ``OrderEvent``, locks the order row
-(``select_for_update``) and re-checks its status first; it raises
+``at``, writes an ``OrderEvent``, locks the order row first
+(``orders.services.access.order_lock``, the head of ``retail.locking``'s
+order) and re-checks its status; it raises
 ``InvalidOrderStateError`` when the order is not in a state that allows
 the step.  ``store`` arguments are the acting staff's store: acting on
 another store's order raises ``OrderNotFoundError`` (store staff must not
 even learn it exists).
 
-The placement holds stored value for the pickup window plus ``HOLD_MARGIN``
-(three days more for a transfer); ``order_ready`` extends the holds and the
-reservations past the new pickup window, so the customer gets the whole
-window whenever picking finished.
+How long stock and stored value are held: ``orders.services.holds``.
 """
 
 from __future__ import annotations
@@ -24,19 +22,45 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
-from django.db.models import Q
-
 from inventory.errors import TransferNotInTransitError
-from inventory.services import stock_transfer_receive
-from orders.errors import InvalidOrderStateError, OrderNotFoundError, PickupCodeNotFoundError
+from inventory.services import stock_transfer_receive, stock_transfer_ship
+from orders.errors import InvalidOrderStateError, PickupCodeNotFoundError
 from orders.models import Notification, Order, OrderLine, Refund
-from orders.services import _fulfil_money as money
-from orders.services import _fulfil_steps as steps
-from orders.services.common import order_event, pickup_code_normalize
+from orders.services import completion
+from orders.services.access import (
+    LIVE_LINES,
+    SHIP_KINDS,
+    line_locked,
+    live_lines,
+    order_for_store,
+    order_lock,
+    order_locked_for,
+    order_save,
+    quantities,
+    require_all_picked,
+    require_status,
+    require_store,
+)
+from orders.services.history import order_event
+from orders.services.holds import HOLD_MARGIN, holds_extend_to
 from orders.services.notify import notification_queue
-from orders.services.place import HOLD_MARGIN
+from orders.services.numbers import pickup_code_normalize
+from orders.services.short_pick import line_remove, line_substitute
+from orders.services.stock import reservations_extend_to, reservations_release_all, reserve
+from retail import locking
 from retail.models import Product, Store
+
+__all__ = [
+    "order_cancel",
+    "order_for_store",
+    "order_hand_over",
+    "order_line_pick",
+    "order_line_short_pick",
+    "order_pick_start",
+    "order_ready",
+    "order_ship",
+    "order_transfer_receive",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -45,47 +69,34 @@ Fulfilment = Order.Fulfilment
 LineStatus = OrderLine.Status
 
 
-def order_for_store(*, number: str, store: Store) -> Order:
-    """Return order ``number`` if ``store`` fulfils or collects it; else ``OrderNotFoundError``."""
-    order = (
-        Order.objects.filter(number=(number or "").strip(), kind=Order.Kind.ORDER)
-        .filter(Q(fulfil_location=store) | Q(collect_store=store))
-        .first()
-    )
-    if order is None:
-        raise OrderNotFoundError(field="number")
-    return order
-
-
 def order_pick_start(*, order: Order, store: Store, actor=None, at: datetime) -> Order:
     """NEW -> PICKING at the fulfilling store (printing the pick list starts it too).
 
     An order already being picked is returned as it is, so printing the
     list twice is harmless.
     """
-    with transaction.atomic():
-        order = steps.order_locked_for(order.pk, store)
-        steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+    with locking.atomic():
+        order = order_locked_for(order.pk, store)
+        require_store(order, store, store_id=order.fulfil_location_id, step="picked")
         if order.status == Status.PICKING:
             return order
-        steps.require_status(order, Status.NEW)
+        require_status(order, Status.NEW)
         _picking(order, actor=actor, at=at)
     return order
 
 
 def _picking(order: Order, *, actor, at: datetime) -> None:
     order.status, order.picking_at = Status.PICKING, at
-    steps.order_save(order, "status", "picking_at")
+    order_save(order, "status", "picking_at")
     order_event(order, "picking_started", at=at, actor=actor)
 
 
 def _line_locked(line: OrderLine, store: Store) -> tuple[Order, OrderLine]:
     """Lock the line's order (scoped to ``store``), then the line; both must be pickable."""
-    order = steps.order_locked_for(line.order_id, store)
-    steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
-    steps.require_status(order, Status.NEW, Status.PICKING)
-    locked = OrderLine.objects.select_for_update().select_related("product").get(pk=line.pk)
-    return order, locked
+    order = order_locked_for(line.order_id, store)
+    require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+    require_status(order, Status.NEW, Status.PICKING)
+    return order, line_locked(order, line)
 
 
 def order_line_pick(*, line: OrderLine, store: Store, actor=None, at: datetime) -> OrderLine:
@@ -94,7 +105,7 @@ def order_line_pick(*, line: OrderLine, store: Store, actor=None, at: datetime) 
     Confirming a picked line again changes nothing; a removed or replaced
     line raises ``InvalidOrderStateError``.
     """
-    with transaction.atomic():
+    with locking.atomic():
         order, line = _line_locked(line, store)
         if line.status == LineStatus.PICKED:
             return line
@@ -137,9 +148,9 @@ def order_line_short_pick(
     other line.  Raises ``InvalidOrderStateError`` for a line already
     removed or replaced, or a substitute that is the same product.
     """
-    with transaction.atomic():
+    with locking.atomic():
         order, line = _line_locked(line, store)
-        if line.status not in steps.LIVE_LINES:
+        if line.status not in LIVE_LINES:
             raise InvalidOrderStateError(
                 "This line is no longer to be picked.", extra={"line_status": line.status}
             )
@@ -147,10 +158,10 @@ def order_line_short_pick(
             _picking(order, actor=actor, at=at)
         missing = [{"name": line.name, "quantity": line.quantity}]
         if substitute is not None:
-            new_line = steps.line_substitute(order, line, substitute, actor=actor, at=at)
+            new_line = line_substitute(order, line, substitute, actor=actor, at=at)
             context = {"lines": missing, "substitute": new_line.name}
         else:
-            context = steps.line_remove(order, line, actor=actor, at=at) | {"lines": missing}
+            context = line_remove(order, line, actor=actor, at=at) | {"lines": missing}
         notification_queue(
             order=order,
             kind=Notification.Kind.SHORT_PICKED,
@@ -158,7 +169,7 @@ def order_line_short_pick(
             context=context,
             key_suffix=str(line.line_no),
         )
-        if not order.lines.filter(status__in=steps.LIVE_LINES).exists():
+        if not order.lines.filter(status__in=LIVE_LINES).exists():
             _cancel(order, reason="every line short-picked", actor=actor, at=at)
     return line
 
@@ -179,17 +190,17 @@ def order_ready(*, order: Order, store: Store, actor=None, at: datetime) -> Orde
     one ``transfer_out`` movement each and are counted once.  Holds and
     reservations are extended past the pickup window.
     """
-    with transaction.atomic():
-        order = steps.order_locked_for(order.pk, store)
-        steps.require_store(order, store, store_id=order.fulfil_location_id, step="picked")
-        if order.fulfilment in steps.SHIP_KINDS:
+    with locking.atomic():
+        order = order_locked_for(order.pk, store)
+        require_store(order, store, store_id=order.fulfil_location_id, step="picked")
+        if order.fulfilment in SHIP_KINDS:
             raise InvalidOrderStateError("Ship this order instead.", extra={"status": order.status})
-        steps.require_status(order, Status.NEW, Status.PICKING)
-        lines = steps.require_all_picked(order)
+        require_status(order, Status.NEW, Status.PICKING)
+        lines = require_all_picked(order)
         if order.fulfilment == Fulfilment.COLLECT_OTHER:
-            steps.transfer_ship(order, lines, actor=actor, at=at)
+            _transfer_ship(order, lines, actor=actor, at=at)
         else:
-            steps.order_make_ready(order, actor=actor, at=at)
+            _make_ready(order, actor=actor, at=at)
     return order
 
 
@@ -200,20 +211,20 @@ def order_transfer_receive(*, order: Order, store: Store, actor=None, at: dateti
     received twice; the units are then reserved from the store's stock.
     Raises ``InsufficientStockError`` when they are not there (nothing changes).
     """
-    with transaction.atomic():
-        order = steps.order_locked_for(order.pk, store)
-        steps.require_store(order, store, store_id=order.collect_store_id, step="received")
-        steps.require_status(order, Status.IN_TRANSIT)
+    with locking.atomic():
+        order = order_locked_for(order.pk, store)
+        require_store(order, store, store_id=order.collect_store_id, step="received")
+        require_status(order, Status.IN_TRANSIT)
         received = True
         try:
             stock_transfer_receive(transfer=order.transfer, actor=actor, at=at)
         except TransferNotInTransitError:
             received = False
         window = timedelta(days=order.collect_store.pickup_days) + HOLD_MARGIN
-        steps.reserve(
+        reserve(
             order,
             order.collect_store,
-            steps.quantities(steps.live_lines(order)),
+            quantities(live_lines(order)),
             ttl=window,
             actor=actor,
             at=at,
@@ -225,7 +236,7 @@ def order_transfer_receive(*, order: Order, store: Store, actor=None, at: dateti
             actor=actor,
             data={"transfer": order.transfer.number, "received_now": received},
         )
-        steps.order_make_ready(order, actor=actor, at=at)
+        _make_ready(order, actor=actor, at=at)
     return order
 
 
@@ -252,13 +263,13 @@ def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime)
     )
     if pk is None:
         raise PickupCodeNotFoundError(field="pickup_code")
-    with transaction.atomic():
-        order = steps.order_lock(pk)
+    with locking.atomic():
+        order = order_lock(pk, kind=Order.Kind.ORDER)
         if order.status != Status.READY:
             raise PickupCodeNotFoundError(field="pickup_code", extra={"status": order.status})
-        done = money.order_complete(order, step="handover", actor=actor, at=at)
+        done = completion.order_complete(order, step="handover", actor=actor, at=at)
         order.status, order.closed_at = Status.COLLECTED, at
-        steps.order_save(order, "status", "closed_at")
+        order_save(order, "status", "closed_at")
         order_event(order, "collected", at=at, actor=actor, data=done)
     return order
 
@@ -270,18 +281,18 @@ def order_ship(
 
     Queues the ``shipped`` notification with ``tracking`` as its tracking number.
     """
-    with transaction.atomic():
-        order = steps.order_locked_for(order.pk, store)
-        steps.require_store(order, store, store_id=order.fulfil_location_id, step="shipped")
-        if order.fulfilment not in steps.SHIP_KINDS:
+    with locking.atomic():
+        order = order_locked_for(order.pk, store)
+        require_store(order, store, store_id=order.fulfil_location_id, step="shipped")
+        if order.fulfilment not in SHIP_KINDS:
             raise InvalidOrderStateError(
                 "This order is collected, not shipped.", extra={"status": order.status}
             )
-        steps.require_status(order, Status.NEW, Status.PICKING)
-        steps.require_all_picked(order)
-        done = money.order_complete(order, step="ship", actor=actor, at=at)
+        require_status(order, Status.NEW, Status.PICKING)
+        require_all_picked(order)
+        done = completion.order_complete(order, step="ship", actor=actor, at=at)
         order.status, order.closed_at = Status.SHIPPED, at
-        steps.order_save(order, "status", "closed_at")
+        order_save(order, "status", "closed_at")
         order_event(order, "shipped", at=at, actor=actor, data=done | {"tracking": tracking})
         notification_queue(
             order=order,
@@ -301,18 +312,18 @@ def order_cancel(*, order: Order, reason: str = "", actor=None, at: datetime) ->
     already on its way arrives as ordinary stock at the collecting store.
     Raises ``InvalidOrderStateError`` for an order no longer open.
     """
-    with transaction.atomic():
-        order = steps.order_locked_for(order.pk, None)
-        steps.require_status(order, *Order.OPEN_STATUSES)
+    with locking.atomic():
+        order = order_locked_for(order.pk, None)
+        require_status(order, *Order.OPEN_STATUSES)
         _cancel(order, reason=reason, actor=actor, at=at)
     return order
 
 
 def _cancel(order: Order, *, reason: str, actor, at: datetime) -> None:
-    refunds = money.order_unwind(order, reason=Refund.Reason.CANCELLED, at=at)
-    amount = money.refunded_total(refunds)
+    refunds = completion.order_unwind(order, reason=Refund.Reason.CANCELLED, at=at)
+    amount = completion.refunded_total(refunds)
     order.status, order.closed_at = Status.CANCELLED, at
-    steps.order_save(order, "status", "closed_at")
+    order_save(order, "status", "closed_at")
     order_event(
         order, "cancelled", at=at, actor=actor, message=reason, data={"refund": str(amount)}
     )
@@ -324,3 +335,40 @@ def _cancel(order: Order, *, reason: str, actor, at: datetime) -> None:
             context={"amount": str(amount), "currency": order.currency},
             key_suffix="cancelled",
         )
+
+
+def _transfer_ship(order: Order, lines: list[OrderLine], *, actor, at: datetime) -> None:
+    """Ship the picked lines to the collecting store from free stock (reservations released)."""
+    reservations_release_all(order, reason="transfer", at=at)
+    transfer = stock_transfer_ship(
+        source=order.fulfil_location,
+        destination=order.collect_store,
+        lines=quantities(lines),
+        reference=order.number,
+        actor=actor,
+        at=at,
+    )
+    order.status, order.transfer = Status.IN_TRANSIT, transfer
+    order_save(order, "status", "transfer")
+    order_event(
+        order,
+        "transfer_shipped",
+        at=at,
+        actor=actor,
+        data={"transfer": transfer.number, "to": order.collect_store.code},
+    )
+
+
+def _make_ready(order: Order, *, actor, at: datetime) -> None:
+    """READY: the pickup window starts, reservations and holds outlive it, the customer is told.
+
+    Reservations (stock rows) are extended before the holds (stored-value
+    accounts): the global lock order.
+    """
+    expires = at + timedelta(days=order.collect_store.pickup_days)
+    reservations_extend_to(order, expires_at=expires + HOLD_MARGIN, at=at)
+    holds_extend_to(order, expires_at=expires + HOLD_MARGIN, at=at)
+    order.status, order.ready_at, order.pickup_expires_at = Status.READY, at, expires
+    order_save(order, "status", "ready_at", "pickup_expires_at")
+    order_event(order, "ready", at=at, actor=actor, data={"pickup_expires_at": expires.isoformat()})
+    notification_queue(order=order, kind=Notification.Kind.READY, at=at)

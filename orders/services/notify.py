@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
 
 from orders.models import Notification, Order
+from orders.notifications.tasks import notification_send
+
+logger = logging.getLogger(__name__)
 
 
 def notification_queue(
@@ -57,11 +61,7 @@ def notification_queue(
 def _enqueue(pk: int) -> None:
     # A broker that is down must not fail the request that already committed:
     # the periodic resend picks the row up.
-    from orders.tasks import notification_send
-
     try:
         notification_send.delay(pk)
     except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning("notification %s left for the resend task", pk)
+        logger.warning("notification %s left for the resend task", pk)

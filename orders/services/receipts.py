@@ -13,16 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from inventory.services import stock_record_sale
-from loyalty.models import Membership
-from loyalty.services.points import points_earn, points_earned_for
 from orders.errors import ReceiptInvalidError
 from orders.models import Order, OrderLine, Tender
-from orders.services._receipts_check import lines_check, tenders_check
-from orders.services.common import order_event, order_number_new
+from orders.services.history import order_event
+from orders.services.numbers import order_number_new
+from orders.services.points import points_earn_for, spend_of
+from orders.services.receipt_lines import lines_check, tenders_check
+from orders.services.vat import lines_vat_json
+from retail import locking
 from retail.models import Channel, Customer, Store
 from retail.money import Currency
 
@@ -44,11 +46,6 @@ class ReceiptTender:
     reference: str = ""  # external payment reference, or the stored-value redemption key
     code_last4: str = ""
     points: int = 0
-
-
-def receipt_earn_key(order: Order) -> str:
-    """The source key of the points a receipt earned (``receipt:<store>:<id>:earn``)."""
-    return f"receipt:{order.collect_store.code}:{order.receipt_id}:earn"
 
 
 def receipt_find(*, store: Store, receipt_id: str) -> Order | None:
@@ -97,7 +94,7 @@ def receipt_record(
     total = sum((row.total_amount for row in rows), Decimal(0))
     tender_rows = tenders_check(tenders, total=total, currency=currency)
     try:
-        with transaction.atomic():
+        with locking.atomic():
             order = receipt_order_create(
                 channel=channel,
                 store=store,
@@ -156,7 +153,7 @@ def receipt_order_create(
         subtotal_amount=subtotal,
         discount_amount=max(subtotal - total, Decimal(0)),
         total_amount=total,
-        vat=_vat_summary(lines),
+        vat=lines_vat_json(lines),
         language=(customer.language if customer else "") or channel.language or "en",
         placed_at=sold_at,
         closed_at=sold_at,
@@ -178,7 +175,7 @@ def receipt_order_create(
             actor_label=f"receipt {receipt_id}",
             at=sold_at,
         )
-    earned = _points_earn(order, tenders)
+    earned = points_earn_for(order, spend=spend_of(tenders), at=sold_at)
     order_event(
         order,
         event,
@@ -187,44 +184,3 @@ def receipt_order_create(
         data={"total": str(total), "receipt_id": receipt_id, "points": earned},
     )
     return order
-
-
-def _points_earn(order: Order, tenders: Sequence[Tender]) -> int:
-    if order.customer_id is None:
-        return 0
-    membership = Membership.objects.filter(
-        customer_id=order.customer_id, status=Membership.Status.ACTIVE
-    ).first()
-    if membership is None:
-        return 0
-    by_points = sum((t.amount for t in tenders if t.kind == Tender.Kind.POINTS), Decimal(0))
-    spend = order.total_amount - by_points
-    if points_earned_for(spend, order.currency) <= 0:
-        return 0
-    entry = points_earn(
-        membership=membership,
-        spend_amount=spend,
-        currency=order.currency,
-        source_key=receipt_earn_key(order),
-        reference=order.number,
-        channel=order.channel,
-        at=order.placed_at,
-    )
-    return entry.points
-
-
-def _vat_summary(lines: Sequence[OrderLine]) -> list[dict]:
-    gross: dict[Decimal, Decimal] = {}
-    vat: dict[Decimal, Decimal] = {}
-    for line in lines:
-        gross[line.vat_rate] = gross.get(line.vat_rate, Decimal(0)) + line.total_amount
-        vat[line.vat_rate] = vat.get(line.vat_rate, Decimal(0)) + line.vat_amount
-    return [
-        {
-            "rate": str(rate),
-            "gross": str(gross[rate]),
-            "net": str(gross[rate] - vat[rate]),
-            "vat": str(vat[rate]),
-        }
-        for rate in sorted(gross)
-    ]

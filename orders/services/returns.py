@@ -1,10 +1,10 @@
 """Returns and exchanges in any channel, of any order or receipt line.
 
-Lock order: the original order's row first (serialising every return of
-that order), then the stock rows the units go back to (an exchange takes
-the rows of both what comes back and what it sells at once, in inventory's
-(location, product) order), the order's tenders (``tenders_refund``),
-stored-value accounts and last the membership.
+Lock order (``retail.locking``): the original order's row first
+(serialising every return of that order), then the stock rows the units go
+back to (an exchange takes the rows of both what comes back and what it
+sells at once), the order's tenders (``tenders_refund``), stored-value
+accounts by pk and last the membership.
 """
 
 from __future__ import annotations
@@ -13,22 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
-
 from orders.errors import ReturnNotAllowedError
 from orders.models import Order, Return
-from orders.services._returns_core import (
-    order_lock,
-    points_take_back,
-    return_check,
-    return_find,
-    return_write,
-)
-from orders.services._returns_exchange import exchange_price, exchange_settle, stock_rows_lock
-from orders.services.common import order_event
+from orders.services.access import order_lock
+from orders.services.exchanges import exchange_price, exchange_settle, stock_rows_lock
+from orders.services.history import order_event
 from orders.services.notify import notification_queue
-from orders.services.place import TenderRequest
-from orders.services.refunds import tenders_refund
+from orders.services.points import points_take_back
+from orders.services.return_parts import return_check, return_find, return_write
+from orders.services.tenders import TenderRequest, tenders_refund
+from retail import locking
 from retail.models import Channel, Store
 
 
@@ -78,8 +72,8 @@ def return_create(
     done = return_find(source_key)
     if done is not None:
         return done
-    with transaction.atomic():
-        order = order_lock(order)
+    with locking.atomic():
+        order = order_lock(order.pk)
         done = return_find(source_key)
         if done is not None:
             return done
@@ -179,16 +173,15 @@ def exchange_create(
     priced, products = exchange_price(
         order=order, new_lines=new_lines, channel=channel, store=store, at=at
     )
-    with transaction.atomic():
-        order = order_lock(order)
+    with locking.atomic():
+        order = order_lock(order.pk)
         done = return_find(source_key)
         if done is not None:
             return done
         checked = return_check(order, lines, at=at)
         stock_rows_lock(
             store=store,
-            product_ids=[c.line.product_id for c in checked]
-            + [line.product_id for line in priced.lines],
+            product_ids=[c.line.product_id for c in checked] + list(products),
         )
         record = return_write(
             order,

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.db.models import Max
 
 from orders.models import Notification, Order, Refund
-from orders.services import _fulfil_money as money
-from orders.services import _fulfil_steps as steps
-from orders.services.common import order_event
+from orders.services.access import order_lock, order_save
+from orders.services.completion import order_unwind, refunded_total
+from orders.services.history import order_event
 from orders.services.notify import notification_queue
+from retail import locking
 from retail.models import Store
 
 logger = logging.getLogger(__name__)
@@ -57,8 +57,8 @@ def orders_expire(*, at: datetime) -> int:
 
 
 def _expire_one(pk: int, *, at: datetime) -> int:
-    with transaction.atomic():
-        order = steps.order_lock(pk, skip_locked=True)
+    with locking.atomic():
+        order = order_lock(pk, skip_locked=True, kind=Order.Kind.ORDER)
         if (
             order is None
             or order.status != Status.READY
@@ -66,10 +66,10 @@ def _expire_one(pk: int, *, at: datetime) -> int:
             or order.pickup_expires_at > at
         ):
             return 0
-        refunds = money.order_unwind(order, reason=Refund.Reason.EXPIRED, at=at)
-        amount = money.refunded_total(refunds)
+        refunds = order_unwind(order, reason=Refund.Reason.EXPIRED, at=at)
+        amount = refunded_total(refunds)
         order.status, order.closed_at = Status.EXPIRED, at
-        steps.order_save(order, "status", "closed_at")
+        order_save(order, "status", "closed_at")
         order_event(order, "expired", at=at, data={"refund": str(amount)})
         notification_queue(
             order=order,
@@ -103,8 +103,8 @@ def pickups_remind(*, at: datetime) -> int:
 
 
 def _remind_one(pk: int, *, at: datetime) -> int:
-    with transaction.atomic():
-        order = steps.order_lock(pk, skip_locked=True)
+    with locking.atomic():
+        order = order_lock(pk, skip_locked=True, kind=Order.Kind.ORDER)
         if order is None or order.status != Status.READY or order.reminded_at is not None:
             return 0
         days = order.collect_store.pickup_reminder_days
@@ -112,6 +112,6 @@ def _remind_one(pk: int, *, at: datetime) -> int:
             return 0
         notification_queue(order=order, kind=Notification.Kind.REMINDER, at=at)
         order.reminded_at = at
-        steps.order_save(order, "reminded_at")
+        order_save(order, "reminded_at")
         order_event(order, "reminded", at=at)
     return 1

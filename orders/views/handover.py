@@ -15,8 +15,8 @@ from orders.errors import PickupCodeNotFoundError
 from orders.forms import HandOverForm
 from orders.models import OrderLine
 from orders.queue import order_ready_by_code
-from orders.services.common import pickup_code_normalize
 from orders.services.fulfilment import order_hand_over
+from orders.services.numbers import pickup_code_normalize
 from orders.views.common import call_service, customer_name, no_store, page_context
 from retail.store.access import staff_required
 

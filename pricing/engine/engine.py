@@ -43,6 +43,7 @@ from pricing.engine.types import (
     VatLine,
 )
 from pricing.engine.units import UNDISCOUNTED, ZERO
+from pricing.engine.vat import vat_breakdown
 from pricing.errors import InvalidQuantityError, NoPriceError, UnknownProductError
 from retail.money import MINOR_UNITS, Currency, quantize, vat_portion
 
@@ -238,12 +239,4 @@ def _prices_by_product(prices: Sequence[PriceRule]) -> dict[int, list[PriceRule]
 
 def _vat_breakdown(lines: list[PricedLine]) -> tuple[VatLine, ...]:
     """Per VAT rate, ascending: gross and VAT summed over the lines, net the difference."""
-    gross: dict[Decimal, Decimal] = {}
-    vat: dict[Decimal, Decimal] = {}
-    for line in lines:
-        gross[line.vat_rate] = gross.get(line.vat_rate, ZERO) + line.total
-        vat[line.vat_rate] = vat.get(line.vat_rate, ZERO) + line.vat_amount
-    return tuple(
-        VatLine(rate=rate, gross=gross[rate], net=gross[rate] - vat[rate], vat=vat[rate])
-        for rate in sorted(gross)
-    )
+    return vat_breakdown((line.vat_rate, line.total, line.vat_amount) for line in lines)

@@ -29,6 +29,7 @@ from pricing.errors import (
 )
 from pricing.models import Campaign, CouponBatch, CouponCode, CouponRedemption
 from pricing.services.revision import rules_revision_bump
+from retail import locking
 from retail.models import Channel, Customer
 
 # No look-alikes: 0/O, 1/I/L and 5/S, 2/Z, 8/B are left out.
@@ -165,6 +166,40 @@ def _insert_unique(*, batch, owners, prefix, max_uses, valid_from, valid_to) -> 
     raise RuntimeError("could not draw unique coupon codes; is the alphabet exhausted?")
 
 
+def coupons_redeem(
+    *,
+    codes: Sequence[str],
+    customer: Customer | None = None,
+    channel: Channel | None = None,
+    source_key_prefix: str,
+    at: datetime | None = None,
+) -> list[CouponRedemption]:
+    """Count one use of each of ``codes`` (source key ``<prefix>:<code>``); return them.
+
+    The codes are redeemed in coupon-pk order whatever order the customer
+    typed them in (``retail.locking``): two checkouts presenting the same two
+    codes the other way round queue instead of deadlocking.  One query finds
+    the pks; then as ``coupon_redeem`` for each (its errors, its idempotency).
+    Call inside the order's transaction so that all count or none does.
+    """
+    normalised = [coupon_code_normalise(code) for code in codes]
+    pks = dict(CouponCode.objects.filter(code__in=normalised).values_list("code", "pk"))
+    # An unknown code sorts last and raises CouponNotFoundError when its turn comes.
+    ordered = locking.in_lock_order(
+        CouponCode, normalised, key=lambda code: (code not in pks, pks.get(code, 0), code)
+    )
+    return [
+        coupon_redeem(
+            code=code,
+            customer=customer,
+            channel=channel,
+            source_key=f"{source_key_prefix}:{code}",
+            at=at,
+        )
+        for code in ordered
+    ]
+
+
 def coupon_redeem(
     *,
     code: str,
@@ -209,7 +244,7 @@ def _redemption_for(*, source_key: str, code: str) -> CouponRedemption | None:
     return redemption
 
 
-@transaction.atomic
+@locking.atomic()
 def _redeem(*, code, customer, channel, source_key, at) -> CouponRedemption:
     customer_id = customer.pk if customer is not None else None
     coupon = CouponCode.objects.select_related("campaign").filter(code=code).first()
@@ -217,10 +252,8 @@ def _redeem(*, code, customer, channel, source_key, at) -> CouponRedemption:
         raise CouponNotFoundError(field="code", extra={"code": code})
     customer_uses = 0
     if coupon.max_uses_per_customer is not None and customer_id is not None:
-        coupon = (
-            CouponCode.objects.select_for_update(of=("self",))
-            .select_related("campaign")
-            .get(pk=coupon.pk)
+        (coupon,) = locking.rows_lock(
+            CouponCode.objects.select_related("campaign").filter(pk=coupon.pk)
         )
         customer_uses = CouponRedemption.objects.filter(
             coupon=coupon, customer_id=customer_id, released_at__isnull=True
@@ -228,6 +261,7 @@ def _redeem(*, code, customer, channel, source_key, at) -> CouponRedemption:
     coupon_check(
         coupon=coupon, customer_id=customer_id, customer_uses=customer_uses, at=at, field="code"
     )
+    locking.rows_taken(CouponCode, [coupon.pk])
     counted = (
         CouponCode.objects.filter(pk=coupon.pk)
         .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
@@ -246,18 +280,39 @@ def coupon_redemption_release(
 ) -> CouponRedemption | None:
     """Give back the use counted for ``source_key`` (its order was cancelled).
 
-    Idempotent: a released redemption stays as it is; an unknown source key
-    returns None.  Locks the redemption row, then decrements the coupon's
-    ``uses`` in one UPDATE.
+    As ``coupon_redemptions_release`` for one key; an unknown key returns None.
+    """
+    released = coupon_redemptions_release(source_keys=[source_key], at=at)
+    if released:
+        return released[0]
+    return CouponRedemption.objects.filter(source_key=source_key).first()
+
+
+def coupon_redemptions_release(
+    *, source_keys: Sequence[str], at: datetime | None = None
+) -> list[CouponRedemption]:
+    """Give back the uses counted for ``source_keys`` (their order was cancelled); return them.
+
+    Idempotent: a released redemption stays as it is and is not returned;
+    unknown keys are ignored.  Locks the redemptions, then decrements each
+    coupon's ``uses`` in one UPDATE per coupon, in coupon-pk order
+    (``retail.locking``), so two cancellations never deadlock.
     """
     at = at or timezone.now()
-    with transaction.atomic():
-        redemption = (
-            CouponRedemption.objects.select_for_update().filter(source_key=source_key).first()
+    if not source_keys:
+        return []
+    with locking.atomic():
+        redemptions = locking.rows_lock(
+            CouponRedemption.objects.filter(
+                source_key__in=list(source_keys), released_at__isnull=True
+            )
         )
-        if redemption is None or redemption.released_at is not None:
-            return redemption
-        redemption.released_at = at
-        redemption.save(update_fields=["released_at"])
-        CouponCode.objects.filter(pk=redemption.coupon_id, uses__gt=0).update(uses=F("uses") - 1)
-    return redemption
+        redemptions.sort(key=lambda r: (r.coupon_id, r.pk))
+        for redemption in redemptions:
+            redemption.released_at = at
+            redemption.save(update_fields=["released_at"])
+            locking.rows_taken(CouponCode, [redemption.coupon_id])
+            CouponCode.objects.filter(pk=redemption.coupon_id, uses__gt=0).update(
+                uses=F("uses") - 1
+            )
+    return redemptions

@@ -24,6 +24,7 @@ from pricing.models import (
 )
 from pricing.services.coupons import _CODE_FORMAT
 from pricing.services.revision import rules_revision_bump
+from retail import locking
 
 BATCH = 1000
 # Campaign columns an import sets; the rest (receipt text, gift, bundles) stay admin-only.
@@ -85,7 +86,7 @@ def campaigns_bulk_upsert(
     with transaction.atomic():
         existing = {
             c.code: c
-            for c in Campaign.objects.filter(code__in=[r.code for r in rows]).select_for_update()
+            for c in locking.rows_lock(Campaign.objects.filter(code__in=[r.code for r in rows]))
         }
         creates, updates = [], []
         for row in rows:

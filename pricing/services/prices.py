@@ -22,6 +22,7 @@ from django.utils import timezone
 from pricing.errors import InvalidPriceError, InvalidPricePeriodError, PricePeriodOverlapError
 from pricing.models import PriceChange, PriceList, PriceListEntry
 from pricing.services.revision import rules_revision_bump
+from retail import locking
 from retail.models import Product
 from retail.money import quantize
 
@@ -77,7 +78,7 @@ def _overlap_error(field: str, other_from: datetime) -> PricePeriodOverlapError:
 
 def _lock_list(price_list: PriceList) -> None:
     # Serialises writers of one list, so the overlap check cannot race.
-    PriceList.objects.select_for_update().filter(pk=price_list.pk).values_list("pk").first()
+    locking.rows_lock(PriceList.objects.filter(pk=price_list.pk).only("pk"))
 
 
 def price_entry_set(

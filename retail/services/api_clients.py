@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from retail import locking
 from retail.models import ApiClient, ApiClientKey, Channel, Store
 
 # A rotated-out key keeps working this long, so a client can roll out the new key.
@@ -54,9 +55,7 @@ def api_key_rotate(
     """Issue a new key; every other live key of the client expires after ``grace``."""
     at = at or timezone.now()
     deadline = at + grace
-    live = (
-        ApiClientKey.objects.select_for_update().filter(client=client, revoked=False).order_by("pk")
-    )
+    live = locking.rows_lock(ApiClientKey.objects.filter(client=client, revoked=False))
     for old in live:
         if old.expiry_date is None or old.expiry_date > deadline:
             old.expiry_date = deadline

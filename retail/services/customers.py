@@ -5,6 +5,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from retail import locking
 from retail.errors import CustomerExistsError
 from retail.models import (
     Channel,
@@ -33,7 +34,7 @@ def customer_set_consent(
     kind = CustomerConsentEvent.Kind(kind)
     flag, stamp = f"{kind}_marketing_consent", f"{kind}_marketing_consent_at"
     with transaction.atomic():
-        locked = Customer.objects.select_for_update().get(pk=customer.pk)
+        (locked,) = locking.rows_lock(Customer.objects.filter(pk=customer.pk))
         if getattr(locked, flag) == granted:
             return False
         Customer.objects.filter(pk=customer.pk).update(**{flag: granted, stamp: at})

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from retail import locking
 from retail.errors import IdempotencyKeyReusedError, IdempotencyRequestInProgressError
 from retail.models import IdempotencyRecord
 
@@ -50,8 +51,8 @@ def idempotency_begin(
             return IdempotencyRecord.objects.create(scope=scope, key=key, **fields)
     except IntegrityError:
         pass
-    with transaction.atomic():
-        record = IdempotencyRecord.objects.select_for_update().get(scope=scope, key=key)
+    with locking.atomic():
+        (record,) = locking.rows_lock(IdempotencyRecord.objects.filter(scope=scope, key=key))
         stale = record.expires_at <= at or (
             record.status == IdempotencyRecord.Status.IN_PROGRESS and record.locked_until <= at
         )

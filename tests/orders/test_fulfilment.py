@@ -21,7 +21,7 @@ from orders.services.fulfilment import (
     order_ship,
     order_transfer_receive,
 )
-from orders.services.place import TenderRequest
+from orders.services.tenders import TenderRequest
 from pricing.models import CouponCode
 from tests.orders.world import AT, D, assert_books_balance, make_world
 from tests.pricing.factories import CouponCodeFactory

@@ -13,8 +13,8 @@ from orders.services.fulfilment import (
     order_line_pick,
     order_ready,
 )
-from orders.services.place import TenderRequest
 from orders.services.sweeps import orders_expire
+from orders.services.tenders import TenderRequest
 from tests.concurrency import run_concurrently
 from tests.orders.world import AT, D, assert_books_balance, make_world
 

@@ -14,8 +14,9 @@ from orders.services.fulfilment import (
     order_line_pick,
     order_ready,
 )
-from orders.services.place import HOLD_MARGIN, TenderRequest
+from orders.services.holds import HOLD_MARGIN
 from orders.services.sweeps import orders_expire, pickups_remind
+from orders.services.tenders import TenderRequest
 from tests.orders.world import AT, D, assert_books_balance, make_world
 
 pytestmark = pytest.mark.django_db

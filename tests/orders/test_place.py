@@ -10,7 +10,7 @@ from loyalty.errors import InsufficientBalanceError
 from loyalty.models import StoredValueAccount, StoredValueHold
 from orders.errors import InvalidFulfilmentError, PriceChangedError, TenderMismatchError
 from orders.models import Notification, Order, Tender
-from orders.services.place import TenderRequest
+from orders.services.tenders import TenderRequest
 from pricing.models import CouponRedemption
 from tests.orders.world import AT, assert_books_balance, make_world
 from tests.pricing.factories import CouponCodeFactory

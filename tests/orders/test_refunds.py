@@ -9,8 +9,7 @@ from loyalty.models import Membership, StoredValueAccount
 from loyalty.services.points import points_earn
 from loyalty.services.stored_value import hold_capture
 from orders.models import Refund, Tender
-from orders.services.place import TenderRequest
-from orders.services.refunds import RefundExceedsPaidError, tenders_refund
+from orders.services.tenders import RefundExceedsPaidError, TenderRequest, tenders_refund
 from tests.orders.world import AT, assert_books_balance, make_world
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from loyalty.models import Membership, PointsEntry, StoredValueAccount
 from loyalty.services.points import points_burn, points_earn
 from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
 from orders.models import Notification, OrderEvent, OrderLine, Refund, Return, ReturnLine, Tender
-from orders.services._returns_core import units_refund
-from orders.services.place import TenderRequest
 from orders.services.receipts import ReceiptTender
+from orders.services.return_parts import units_refund
+from orders.services.tenders import TenderRequest
 from tests.orders.returns_support import collect, give_back, on_hand, sell
 from tests.orders.world import AT, D, assert_books_balance, make_world
 

@@ -18,7 +18,8 @@ from loyalty.services.membership import membership_join
 from loyalty.services.points import points_book_check
 from loyalty.services.stored_value import stored_value_book_check, stored_value_issue
 from orders.models import Order
-from orders.services.place import TenderRequest, order_place
+from orders.services.place import order_place
+from orders.services.tenders import TenderRequest
 from pricing.models import Campaign
 from retail.models import Channel, Customer, OpeningHours, Product, Store
 from tests.factories import (

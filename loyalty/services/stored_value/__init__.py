@@ -7,6 +7,7 @@ key returns the first result, the key reused for another operation raises
 the row count, so concurrent calls never overdraw.
 """
 
+from loyalty.services.stored_value._common import code_normalise
 from loyalty.services.stored_value.accounts import (
     gift_card_activate,
     stored_value_adjust,
@@ -29,6 +30,7 @@ from loyalty.services.stored_value.redemptions import (
 )
 
 __all__ = [
+    "code_normalise",
     "gift_card_activate",
     "hold_capture",
     "hold_extend",

@@ -7,7 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth.hashers import check_password
+from django.db import DatabaseError, connection
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 from stdnum import luhn
 
@@ -81,9 +83,10 @@ def account_check(
 ) -> StoredValueAccount:
     """Return the account if it may be used now; raise the first problem found.
 
-    A wrong PIN is counted with one UPDATE (autocommitted unless the caller
-    holds a transaction) and locks the card after ``MAX_PIN_ATTEMPTS``; a
-    correct PIN resets the counter.  Nothing else is written.
+    A wrong PIN is counted with one UPDATE that survives a rollback of the
+    caller's transaction (``_wrong_pin_count``) and locks the card after
+    ``MAX_PIN_ATTEMPTS``; a correct PIN resets the counter.  Nothing else is
+    written.
     """
     account = account_by_code(code)
     if account.status == Account.Status.LOCKED:
@@ -105,21 +108,60 @@ def _pin_verify(account: StoredValueAccount, pin: str | None) -> None:
             Account.objects.filter(pk=account.pk).update(failed_pin_attempts=0)
             account.failed_pin_attempts = 0
         return
-    attempts = F("failed_pin_attempts") + 1
-    Account.objects.filter(pk=account.pk).update(
-        failed_pin_attempts=attempts,
-        status=Case(
+    _wrong_pin_count(account.pk)
+    account.refresh_from_db(fields=["failed_pin_attempts", "status"])
+    if account.status == Account.Status.LOCKED:
+        raise StoredValueLockedError()
+    raise WrongPinError(extra={"attempts_left": MAX_PIN_ATTEMPTS - account.failed_pin_attempts})
+
+
+def _wrong_pin_changes() -> dict:
+    """One more wrong PIN; the card locks at ``MAX_PIN_ATTEMPTS`` (a closed card stays closed)."""
+    return {
+        "failed_pin_attempts": F("failed_pin_attempts") + 1,
+        "status": Case(
             When(
                 Q(failed_pin_attempts__gte=MAX_PIN_ATTEMPTS - 1) & ~Q(status=Account.Status.CLOSED),
                 then=Value(Account.Status.LOCKED),
             ),
             default=F("status"),
         ),
-    )
-    account.refresh_from_db(fields=["failed_pin_attempts", "status"])
-    if account.status == Account.Status.LOCKED:
-        raise StoredValueLockedError()
-    raise WrongPinError(extra={"attempts_left": MAX_PIN_ATTEMPTS - account.failed_pin_attempts})
+    }
+
+
+def _wrong_pin_count(pk: int) -> None:
+    """Count a wrong PIN so that it stays counted, whatever the caller's transaction does next.
+
+    A wrong PIN usually fails the caller's transaction (the checkout, the
+    redemption), and a counter written inside it would be rolled back with
+    it: guessing PINs would cost nothing.  So inside a transaction on
+    PostgreSQL the count is written on a connection of its own and committed
+    at once.  When that connection cannot see the row (the card was created
+    in the caller's still-open transaction) or cannot lock it within a
+    second (the caller itself holds it), the count is written in the
+    caller's transaction instead.  SQLite has one writer at a time, so there
+    it is always written in-band.
+    """
+    if connection.in_atomic_block and connection.vendor == "postgresql" and _count_outside(pk):
+        return
+    Account.objects.filter(pk=pk).update(**_wrong_pin_changes())
+
+
+def _count_outside(pk: int) -> bool:
+    """Write the wrong-PIN count on its own autocommit connection; True when it was written."""
+    query = Account.objects.filter(pk=pk).query.chain(UpdateQuery)
+    query.add_update_values(_wrong_pin_changes())
+    other = connection.copy()
+    try:
+        sql, params = query.get_compiler(connection=other).as_sql()
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+            cursor.execute(sql, params)
+            return cursor.rowcount == 1
+    except DatabaseError:
+        return False
+    finally:
+        other.close()
 
 
 def key_not_a_hold(source_key: str) -> None:

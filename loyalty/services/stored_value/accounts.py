@@ -30,6 +30,7 @@ from loyalty.services.stored_value.errors import (
     NotReloadableError,
     ReasonRequiredError,
 )
+from retail import locking
 from retail.money import quantize
 
 
@@ -85,6 +86,7 @@ def stored_value_issue(
                 expires_at=expires_at,
                 issue_source_key=source_key,
             )
+            locking.rows_created(Account, [account.pk])
             if not inactive:
                 Entry.objects.create(
                     account=account,
@@ -146,6 +148,7 @@ def gift_card_activate(
         )
         if replay is not None:
             return replay
+        locking.rows_taken(Account, [account.pk])
         rows = Account.objects.filter(
             pk=account.pk, kind=Account.Kind.GIFT_CARD, status=Account.Status.INACTIVE, balance=0
         ).update(status=Account.Status.ACTIVE, balance=value)
@@ -202,6 +205,7 @@ def stored_value_reload(
         )
         if replay is not None:
             return replay
+        locking.rows_taken(Account, [account.pk])
         rows = Account.objects.filter(
             usable_filter(at, currency), pk=account.pk, reloadable=True
         ).update(balance=F("balance") + value)
@@ -247,6 +251,7 @@ def stored_value_adjust(
         )
         if replay is not None:
             return replay
+        locking.rows_taken(Account, [account.pk])
         rows = Account.objects.filter(pk=account.pk, balance__gte=F("held") - value).update(
             balance=F("balance") + value
         )

@@ -23,6 +23,7 @@ from loyalty.services.stored_value._common import (
 )
 from loyalty.services.stored_value.errors import HoldNotFoundError, InvalidAmountError
 from loyalty.services.stored_value.redemptions import debit_update, restrictions_check
+from retail import locking
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
 
@@ -65,6 +66,7 @@ def stored_value_hold(
             if replay is not None:
                 return replay
             restrictions_check(account, amount=value, channel=channel, order_amount=order_amount)
+            locking.rows_taken(Account, [account.pk])
             rows = (
                 Account.objects.filter(usable_filter(at, currency), pk=account.pk)
                 .filter(balance__gte=F("held") + value)
@@ -88,7 +90,7 @@ def stored_value_hold(
 
 
 def _hold_locked(hold_source_key: str) -> StoredValueHold:
-    hold = Hold.objects.select_for_update().filter(source_key=hold_source_key).first()
+    hold = next(iter(locking.rows_lock(Hold.objects.filter(source_key=hold_source_key))), None)
     if hold is None:
         raise HoldNotFoundError()
     return hold
@@ -96,6 +98,7 @@ def _hold_locked(hold_source_key: str) -> StoredValueHold:
 
 def _hold_close(hold: StoredValueHold, *, status: str, at: datetime) -> None:
     """Free the held amount and put the (locked, active) hold in its final ``status``."""
+    locking.rows_taken(Account, [hold.account_id])
     Account.objects.filter(pk=hold.account_id).update(held=F("held") - hold.amount)
     hold.status = status
     hold.closed_at = at
@@ -202,10 +205,10 @@ def holds_expire(*, at: datetime, batch_size: int = 200) -> int:
     done = 0
     while True:
         with transaction.atomic():
-            holds = list(
-                Hold.objects.select_for_update(skip_locked=True)
-                .filter(status=Hold.Status.ACTIVE, expires_at__lte=at)
-                .order_by("pk")[:batch_size]
+            holds = locking.rows_lock(
+                Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=at),
+                skip_locked=True,
+                limit=batch_size,
             )
             for hold in sorted(holds, key=lambda h: (h.account_id, h.pk)):
                 _hold_close(hold, status=Hold.Status.EXPIRED, at=at)

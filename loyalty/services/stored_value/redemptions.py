@@ -28,6 +28,7 @@ from loyalty.services.stored_value.errors import (
     VoucherPartialUseError,
     WrongChannelError,
 )
+from retail import locking
 from retail.money import quantize
 
 
@@ -55,6 +56,7 @@ def debit_update(account, *, amount: Decimal, at: datetime, release_held: Decima
     captured hold); a voucher closes with its single use.
     """
     free = F("held") - release_held + amount
+    locking.rows_taken(Account, [account.pk])
     return (
         Account.objects.filter(usable_filter(at, account.currency), pk=account.pk)
         .filter(balance__gte=free)
@@ -132,7 +134,7 @@ def stored_value_refund(
     if redemption is None:
         raise RedemptionNotFoundError()
     with transaction.atomic():
-        account = Account.objects.select_for_update().get(pk=redemption.account_id)
+        (account,) = locking.rows_lock(Account.objects.filter(pk=redemption.account_id))
         replay_amount = None if amount is None else positive_amount(amount, account.currency)
         replay = entry_replay(
             source_key,
@@ -194,15 +196,14 @@ def stored_value_expire_due(*, at: datetime, batch_size: int = 200) -> int:
 
 def _expire_one(pk: int, *, at: datetime) -> int:
     with transaction.atomic():
-        holds = list(
-            Hold.objects.select_for_update()
-            .filter(account_id=pk, status=Hold.Status.ACTIVE)
-            .order_by("pk")
-        )
-        account = (
-            Account.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, expires_at__lte=at)
-            .first()
+        holds = locking.rows_lock(Hold.objects.filter(account_id=pk, status=Hold.Status.ACTIVE))
+        account = next(
+            iter(
+                locking.rows_lock(
+                    Account.objects.filter(pk=pk, expires_at__lte=at), skip_locked=True
+                )
+            ),
+            None,
         )
         if account is None:
             return 0

@@ -1,9 +1,9 @@
 """The parts of a return: the checks, each unit's refund share, the record, stock and points back.
 
 Every function here runs inside the caller's transaction, after the order
-row is locked (``order_lock``): that lock serialises the returns of one
-order, so two counters taking back the last unit of a line can never both
-refund it.
+row is locked (``orders.services.access.order_lock``): that lock serialises
+the returns of one order, so two counters taking back the last unit of a
+line can never both refund it.
 """
 
 from __future__ import annotations
@@ -15,15 +15,13 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Sum
+from django.db.models import F
 
-from inventory.models import ChannelLocation
+from inventory.selectors import channel_warehouse
 from inventory.services import stock_adjust, stock_record_return
-from loyalty.models import PointsEntry
-from loyalty.services.reversals import points_earn_reverse
 from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
 from orders.models import Order, OrderLine, Return, ReturnLine
-from orders.services.common import return_number_new
+from orders.services.numbers import return_number_new
 from retail.models import Channel, Product, Store
 from retail.money import MINOR_UNITS, Currency, quantize
 
@@ -74,11 +72,6 @@ def units_refund(
 
     share = Decimal(upto(returned + count) - upto(returned)).scaleb(-exponent)
     return quantize(min(share, left), currency)
-
-
-def order_lock(order: Order) -> Order:
-    """Lock and re-read the order row; call inside a transaction."""
-    return Order.objects.select_for_update().get(pk=order.pk)
 
 
 def return_find(source_key: str) -> Return | None:
@@ -195,20 +188,7 @@ def return_location(order: Order, *, channel: Channel, store: Store | None) -> S
     """Where returned units go: the returning store; by post the channel's warehouse."""
     if store is not None:
         return store
-    for link_channel in (channel, order.channel):
-        link = (
-            ChannelLocation.objects.filter(
-                channel=link_channel,
-                location__kind=Store.Kind.WAREHOUSE,
-                location__is_active=True,
-            )
-            .select_related("location")
-            .order_by("location__code")
-            .first()
-        )
-        if link is not None:
-            return link.location
-    return order.fulfil_location
+    return channel_warehouse(channels=[channel, order.channel]) or order.fulfil_location
 
 
 def stock_take_back(
@@ -242,33 +222,3 @@ def stock_take_back(
                 actor_label=label,
                 at=at,
             )
-
-
-def earn_source_key(order: Order) -> str:
-    """The key the order's (or receipt's) points were earned under."""
-    if order.kind == Order.Kind.RECEIPT:
-        return f"receipt:{order.collect_store.code}:{order.receipt_id}:earn"
-    return f"order:{order.number}:earn"
-
-
-def points_take_back(order: Order, amount: Decimal, *, source_key: str, at: datetime) -> int:
-    """Reverse the points earned on ``amount`` of the order; return the points taken.
-
-    The spend reversed is bounded by what the purchase earned on and has not
-    yet given back, so many partial returns never lower the tier spend more
-    than the purchase raised it.
-    """
-    key = earn_source_key(order)
-    earn = PointsEntry.objects.filter(source_key=key, kind=PointsEntry.Kind.EARN).first()
-    if earn is None or amount <= 0:
-        return 0
-    reversed_spend = PointsEntry.objects.filter(
-        kind=PointsEntry.Kind.EARN_REVERSAL, reason=f"earn:{key}"
-    ).aggregate(spend=Sum("spend_amount"))["spend"] or Decimal(0)
-    spend = min(amount, earn.spend_amount + reversed_spend)  # reversals carry negative spend
-    if spend <= 0:
-        return 0
-    entry = points_earn_reverse(
-        earn_source_key=key, spend_amount=spend, source_key=source_key, at=at
-    )
-    return -entry.points if entry is not None else 0

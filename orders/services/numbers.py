@@ -1,13 +1,12 @@
-"""Small shared parts of the order services: numbers, codes, the event log."""
+"""Order, return and receipt numbers, and the pickup codes customers show at the counter."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
 
 from django.db import models
 
-from orders.models import Order, OrderEvent, Return
+from orders.models import Order, Return
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud or typed at a counter survives.
 PICKUP_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -50,17 +49,3 @@ def pickup_code_new() -> str:
 def pickup_code_normalize(code: str) -> str:
     """Upper-case a typed or scanned code and drop spaces and dashes."""
     return "".join(ch for ch in (code or "").upper() if ch.isalnum())
-
-
-def order_event(
-    order: Order, kind: str, *, at: datetime, message: str = "", data=None, actor=None
-) -> OrderEvent:
-    """Append one line to the order's history; call inside the service's transaction."""
-    return OrderEvent.objects.create(
-        order=order,
-        kind=kind,
-        message=message[:300],
-        data=data or {},
-        at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-    )

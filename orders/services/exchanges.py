@@ -7,21 +7,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch
-
-from inventory.models import StockLevel
-from loyalty.models import Membership, StoredValueAccount
-from loyalty.services.points import points_burn, points_for_amount
+from inventory.services import stock_levels_lock
+from loyalty.selectors import stored_value_account_get
 from loyalty.services.stored_value import stored_value_redeem
 from orders.errors import ReturnNotAllowedError, TenderMismatchError
 from orders.models import Order, OrderLine, Return, Tender
-from orders.services.place import TenderRequest, order_line_from_priced, tender_plan
+from orders.services.order_lines import order_line_from_priced, products_with_gtin
 from orders.services.receipts import receipt_order_create
-from orders.services.refunds import tenders_refund
+from orders.services.tenders import TenderRequest, tender_plan, tenders_refund, tenders_take
 from pricing.engine.types import PricedBasket
 from pricing.selectors import basket_price
 from retail.errors import DomainError
-from retail.models import Channel, Product, ProductGtin, Store
+from retail.models import Channel, Product, Store
 
 
 @dataclass(frozen=True)
@@ -61,27 +58,17 @@ def exchange_price(
             field="new_lines",
             extra={"currency": priced.currency},
         )
-    products = Product.objects.prefetch_related(
-        Prefetch("gtins", queryset=ProductGtin.objects.filter(is_primary=True), to_attr="primary")
-    ).in_bulk([line.product_id for line in priced.lines])
-    return priced, products
+    return priced, products_with_gtin(line.product_id for line in priced.lines)
 
 
 def stock_rows_lock(*, store: Store, product_ids: Sequence[int]) -> None:
-    """Lock the store's stock rows of every product the exchange moves, in inventory's lock order.
+    """Lock the store's stock rows of every product the exchange moves, in the lock order.
 
     The return puts units back and the new sale takes others from the same
-    store; taking all the rows first, ordered by (location, product) as
-    ``inventory.services.levels`` does, keeps two crossing exchanges (X for
-    Y, Y for X) from deadlocking.  Rows that do not exist yet are created
-    (and locked) by the stock services.  Call inside a transaction.
+    store; taking all the rows first keeps two crossing exchanges (X for Y,
+    Y for X) from deadlocking.  Call inside a transaction.
     """
-    list(
-        StockLevel.objects.select_for_update()
-        .filter(location=store, product_id__in=set(product_ids))
-        .order_by("location_id", "product_id")
-        .values_list("pk", flat=True)
-    )
+    stock_levels_lock(location=store, product_ids=product_ids)
 
 
 def exchange_settle(
@@ -112,6 +99,17 @@ def exchange_settle(
     rows += _tenders_take(
         tenders, due=due, order=order, channel=channel, key=f"{prefix}:tender", at=at
     )
+    if rest > 0:
+        # Before the new sale earns points: the refund's stored value and points come first
+        # in the lock order (retail.locking), the membership last.
+        tenders_refund(
+            order=order,
+            amount=rest,
+            reason="exchange",
+            source_key=f"{prefix}:refund",
+            return_record=record,
+            at=at,
+        )
     lines = []
     for i, line in enumerate(priced.lines, 1):
         row = order_line_from_priced(None, i, line, products[line.product_id])
@@ -130,15 +128,6 @@ def exchange_settle(
         actor=actor,
         event="exchange_sale",
     )
-    if rest > 0:
-        tenders_refund(
-            order=order,
-            amount=rest,
-            reason="exchange",
-            source_key=f"{prefix}:refund",
-            return_record=record,
-            at=at,
-        )
     record.exchange_order = new_order
     record.refund_amount = rest
     record.save(update_fields=["exchange_order", "refund_amount"])
@@ -156,7 +145,7 @@ def _credit_tender(order: Order, record: Return, credit: Decimal, *, key: str, a
         to_credit_note=True,
         at=at,
     )
-    account = StoredValueAccount.objects.get(pk=note.stored_value_account_id)
+    account = stored_value_account_get(pk=note.stored_value_account_id)
     redeem_key = f"{key}:redeem"
     stored_value_redeem(
         code=account.code,
@@ -191,43 +180,14 @@ def _tenders_take(
         if any(t.kind != Tender.Kind.EXTERNAL or t.amount is not None for t in tenders):
             raise TenderMismatchError("Nothing is left to pay.", field="tenders")
         return []
-    currency = order.currency
-    rows = []
-    for i, (tender, amount) in enumerate(tender_plan(tenders, total=due, currency=currency), 1):
-        source_key = f"{key}:{i}"
-        row = Tender(kind=tender.kind, status=Tender.Status.CAPTURED, amount=amount)
-        if tender.kind == Tender.Kind.EXTERNAL:
-            row.external_reference = tender.external_reference
-            row.external_provider = tender.provider
-        elif tender.kind == Tender.Kind.POINTS:
-            membership = Membership.objects.filter(customer_id=order.customer_id).first()
-            if order.customer_id is None or membership is None:
-                raise TenderMismatchError("Only club members pay with points.", field="tenders")
-            row.points = tender.points or points_for_amount(amount, currency)
-            points_burn(
-                membership=membership,
-                points=row.points,
-                source_key=source_key,
-                currency=currency,
-                reference=key,
-                channel=channel,
-                at=at,
-            )
-            row.points_burn_key = source_key
-        else:
-            entry = stored_value_redeem(
-                code=tender.code,
-                amount=amount,
-                currency=currency,
-                source_key=source_key,
-                pin=tender.pin,
-                channel=channel,
-                order_amount=due,
-                at=at,
-            )
-            row.kind = StoredValueAccount.objects.get(pk=entry.account_id).kind
-            row.redemption_key = source_key
-            row.stored_value_account_id = entry.account_id
-            row.code_last4 = tender.code[-4:]
-        rows.append(row)
-    return rows
+    return tenders_take(
+        tender_plan(tenders, total=due, currency=order.currency),
+        customer_id=order.customer_id,
+        currency=order.currency,
+        channel=channel,
+        key_prefix=key,
+        reference=key,
+        order_amount=due,
+        hold_ttl=None,
+        at=at,
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-
 from loyalty.services.reversals import points_burn_reverse
 from loyalty.services.stored_value import hold_release, stored_value_issue, stored_value_refund
 from orders.models import Order, Refund, Return, Tender
+from retail import locking
 from retail.errors import DomainError
 from retail.money import quantize
 
@@ -47,7 +46,7 @@ def tenders_refund(
     tenders have less left than ``amount`` (nothing is written).
     """
     amount = quantize(amount, order.currency)
-    with transaction.atomic():
+    with locking.atomic():
         done = list(Refund.objects.filter(source_key__startswith=f"{source_key}:"))
         if done:
             return done
@@ -55,7 +54,7 @@ def tenders_refund(
             return []
         if to_credit_note:
             return [_credit_note(order, amount, reason, source_key, return_record, at)]
-        tenders = list(Tender.objects.filter(order=order).order_by("pk").select_for_update())
+        tenders = locking.rows_lock(Tender.objects.filter(order=order))
         # A released hold was never charged: nothing on it to give back.
         left_by_tender = {
             t.pk: Decimal(0) if t.status == Tender.Status.RELEASED else t.amount - t.refunded_amount
@@ -66,33 +65,50 @@ def tenders_refund(
                 extra={"amount": str(amount), "left": str(sum(left_by_tender.values()))}
             )
         rank = {kind: i for i, kind in enumerate(REFUND_ORDER)}
-        refunds: list[Refund] = []
+        shares: list[tuple[Tender, Decimal]] = []
         remaining = amount
         for tender in sorted(tenders, key=lambda t: (rank[t.kind], -t.pk)):
             take = min(remaining, left_by_tender[tender.pk])
             if take <= 0:
                 continue
-            refunds.append(
-                _refund_tender(
-                    tender,
-                    take,
-                    reason=reason,
-                    key=f"{source_key}:{tender.pk}",
-                    return_record=return_record,
-                    at=at,
-                )
-            )
+            shares.append((tender, take))
             remaining -= take
             if remaining == 0:
                 break
-        return refunds
+        refunds = {
+            tender.pk: _refund_new(
+                tender,
+                take,
+                reason=reason,
+                key=f"{source_key}:{tender.pk}",
+                return_record=return_record,
+                at=at,
+            )
+            for tender, take in shares
+        }
+        # The ledgers are touched in retail.locking's order (accounts by pk, then the
+        # membership), whatever order the money goes back in.
+        for tender, take in sorted(shares, key=lambda share: _lock_order(share[0])):
+            _ledger_refund(tender, take, refunds[tender.pk], at=at)
+        for tender, _take in shares:
+            tender.save(update_fields=["amount", "status", "refunded_amount", "points_refunded"])
+            refunds[tender.pk].save()
+        return [refunds[tender.pk] for tender, _take in shares]
 
 
-def _refund_tender(
+def _lock_order(tender: Tender) -> tuple[int, int, int]:
+    if tender.kind == Tender.Kind.POINTS:
+        return (1, 0, tender.pk)
+    if tender.kind == Tender.Kind.EXTERNAL:
+        return (2, 0, tender.pk)
+    return (0, tender.stored_value_account_id or 0, tender.pk)
+
+
+def _refund_new(
     tender: Tender, take: Decimal, *, reason: str, key: str, return_record, at
 ) -> Refund:
     order = tender.order
-    refund = Refund(
+    return Refund(
         order=order,
         tender=tender,
         return_record=return_record,
@@ -105,15 +121,18 @@ def _refund_tender(
         source_key=key,
         created_at=at,
     )
+
+
+def _ledger_refund(tender: Tender, take: Decimal, refund: Refund, *, at) -> None:
+    """Give ``take`` back on the tender's ledger and note it on ``tender`` and ``refund``."""
+    key = refund.source_key
     if tender.status == Tender.Status.HELD:
         # Not charged yet: capture less at hand-over; nothing left, let the hold go.
         tender.amount -= take
         if tender.amount == 0:
             hold_release(hold_source_key=tender.hold_key, at=at)
             tender.status = Tender.Status.RELEASED
-        tender.save(update_fields=["amount", "status"])
-        refund.save()
-        return refund
+        return
     if tender.kind == Tender.Kind.EXTERNAL:
         refund.status = Refund.Status.PENDING
         refund.external_reference = tender.external_reference
@@ -129,9 +148,6 @@ def _refund_tender(
             redemption_source_key=tender.redemption_key, amount=take, source_key=key, at=at
         )
     tender.refunded_amount += take
-    tender.save(update_fields=["refunded_amount", "points_refunded"])
-    refund.save()
-    return refund
 
 
 def _points_share(tender: Tender, take: Decimal) -> int:

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
-from loyalty.models import PointsEntry, StoredValueAccount, StoredValueEntry
+from loyalty.selectors import points_burn_for_key, redemption_for_key
 from orders.errors import ReceiptInvalidError
 from orders.models import OrderLine, Tender
+from orders.services.tenders.take import STORED_VALUE_KINDS
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin, Store, VatRate
 from retail.money import quantize, vat_portion
@@ -21,7 +22,6 @@ from retail.money import quantize, vat_portion
 if TYPE_CHECKING:
     from orders.services.receipts import ReceiptLine, ReceiptTender
 
-STORED_VALUE_KINDS = (Tender.Kind.GIFT_CARD, Tender.Kind.CREDIT_NOTE, Tender.Kind.VOUCHER)
 
 
 def products_resolve(codes: Sequence[str]) -> list[tuple[Product, int] | None]:
@@ -182,13 +182,7 @@ def tenders_check(
 
 def _stored_value_tender(row: Tender, reference: str, *, field: str) -> None:
     """Link the tender to the redemption the POS made, so a return can refund it."""
-    entry = (
-        StoredValueEntry.objects.filter(source_key=reference, kind=StoredValueEntry.Kind.REDEEM)
-        .select_related("account")
-        .first()
-        if reference
-        else None
-    )
+    entry = redemption_for_key(source_key=reference)
     if entry is None:
         raise ReceiptInvalidError(
             "Give the key the card or voucher was redeemed with.", field=field
@@ -199,7 +193,7 @@ def _stored_value_tender(row: Tender, reference: str, *, field: str) -> None:
             field=field,
             extra={"redeemed": str(-entry.amount)},
         )
-    account: StoredValueAccount = entry.account
+    account = entry.account
     row.kind = account.kind
     row.redemption_key = reference
     row.stored_value_account_id = account.pk
@@ -210,9 +204,7 @@ def _points_tender(row: Tender, tender: ReceiptTender, *, field: str) -> None:
     row.points = max(int(tender.points or 0), 0)
     if not tender.reference:
         return
-    burn = PointsEntry.objects.filter(
-        source_key=tender.reference, kind=PointsEntry.Kind.BURN
-    ).first()
+    burn = points_burn_for_key(source_key=tender.reference)
     if burn is None:
         raise ReceiptInvalidError(
             "No points were burned with this key.", field=f"{field}.reference"
