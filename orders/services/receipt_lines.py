@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Q
@@ -19,9 +19,24 @@ from retail.gtin import gtin14
 from retail.models import Product, ProductGtin, Store, VatRate
 from retail.money import quantize, vat_portion
 
-if TYPE_CHECKING:
-    from orders.services.receipts import ReceiptLine, ReceiptTender
 
+@dataclass(frozen=True)
+class ReceiptLine:
+    sku: str  # or GTIN as scanned
+    quantity: int
+    unit_price: Decimal
+    total: Decimal  # paid for the line after its discounts
+    discounts: tuple[dict, ...] = ()
+    vat_rate: Decimal | None = None  # percent; default: the product's class in the store's country
+
+
+@dataclass(frozen=True)
+class ReceiptTender:
+    kind: str  # Tender.Kind
+    amount: Decimal
+    reference: str = ""  # external payment reference, or the stored-value redemption key
+    code_last4: str = ""
+    points: int = 0
 
 
 def products_resolve(codes: Sequence[str]) -> list[tuple[Product, int] | None]:

@@ -9,7 +9,6 @@ store, so a re-sent receipt (also two at once) posts nothing twice.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -22,30 +21,13 @@ from orders.models import Order, OrderLine, Tender
 from orders.services.history import order_event
 from orders.services.numbers import order_number_new
 from orders.services.points import points_earn_for, spend_of
-from orders.services.receipt_lines import lines_check, tenders_check
+from orders.services.receipt_lines import ReceiptLine, ReceiptTender, lines_check, tenders_check
 from orders.services.vat import lines_vat_json
 from retail import locking
 from retail.models import Channel, Customer, Store
 from retail.money import Currency
 
-
-@dataclass(frozen=True)
-class ReceiptLine:
-    sku: str  # or GTIN as scanned
-    quantity: int
-    unit_price: Decimal
-    total: Decimal  # paid for the line after its discounts
-    discounts: tuple[dict, ...] = ()
-    vat_rate: Decimal | None = None  # percent; default: the product's class in the store's country
-
-
-@dataclass(frozen=True)
-class ReceiptTender:
-    kind: str  # Tender.Kind
-    amount: Decimal
-    reference: str = ""  # external payment reference, or the stored-value redemption key
-    code_last4: str = ""
-    points: int = 0
+__all__ = ["ReceiptLine", "ReceiptTender", "receipt_find", "receipt_order_create", "receipt_record"]
 
 
 def receipt_find(*, store: Store, receipt_id: str) -> Order | None:
