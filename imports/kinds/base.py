@@ -2,7 +2,9 @@
 
 A kind checks the whole table first (``check``: errors, the diff against the
 database, warnings) and returns a plan; ``apply`` writes the plan through the
-owning app's services, inside the caller's transaction.
+owning app's services, inside the caller's transaction.  What a kind reads of
+pricing and inventory comes from their selectors (``pricing.selectors_import``,
+``inventory.selectors_counts``), never from their models (import-linter).
 """
 
 from __future__ import annotations
@@ -160,7 +162,10 @@ def headers_check(table: Table, columns: tuple[Column, ...], report: Report) -> 
 
 
 def lookup(model, field_name: str, values, *, only=None) -> dict:
-    """Rows of ``model`` keyed by ``field_name`` for ``values``, fetched in chunks."""
+    """Rows of ``model`` keyed by ``field_name`` for ``values``, fetched in chunks.
+
+    For ``retail``'s tables (the shared core); other apps' rows come from their selectors.
+    """
     values = sorted({v for v in values if v not in (None, "")})
     found = {}
     queryset = model.objects.all() if only is None else model.objects.only(*only)

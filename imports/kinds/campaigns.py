@@ -38,8 +38,9 @@ from imports.parsing import (
     cell_int,
     cell_list,
 )
-from pricing.models import Campaign, CampaignTarget, StackingPolicy
+from pricing.choices import CampaignKind, CampaignStatus, StackingPolicy
 from pricing.resources import CampaignResource
+from pricing.selectors_import import CampaignWithScope, campaigns_with_scope_by_code
 from pricing.services.imports import CAMPAIGN_FIELDS, CampaignRow, campaigns_bulk_upsert
 from retail.models import Brand, Category, Channel, Currency, CustomerGroup, Product, Store
 from retail.money import quantize
@@ -110,7 +111,7 @@ def _choice(choices, default: str):
 
 
 PARSE_KIND = _choice([k.value for k in IMPORTABLE_KINDS], "")
-PARSE_STATUS = _choice(Campaign.Status.values, Campaign.Status.ACTIVE)
+PARSE_STATUS = _choice(CampaignStatus.values, CampaignStatus.ACTIVE)
 PARSE_STACKING = _choice(StackingPolicy.values, StackingPolicy.BEST_PRICE)
 
 
@@ -128,7 +129,9 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         )
         for column, (model, key, _) in REFERENCES.items()
     }
-    existing = _existing([str(c.get("code") or "").strip() for _, c in table.rows])
+    existing = campaigns_with_scope_by_code(
+        codes=[str(c.get("code") or "").strip() for _, c in table.rows], chunk=sql_chunk()
+    )
     parsed: list[tuple[int, CampaignRow, str]] = []
     seen: dict[str, int] = {}
     total = len(table.rows)
@@ -186,7 +189,7 @@ def _row(read: RowReader, refs) -> CampaignRow | None:
             else:
                 found.append(obj.pk)
         ids[attr] = frozenset(found)
-    if kind and kind != Campaign.Kind.SPEND_THRESHOLD and not any(ids[a] for a in TARGET_SETS):
+    if kind and kind != CampaignKind.SPEND_THRESHOLD and not any(ids[a] for a in TARGET_SETS):
         read.fail("products", "give products, categories or brands the campaign applies to")
     if not read.ok:
         return None
@@ -201,7 +204,7 @@ def _amounts(read: RowReader, values: dict) -> None:
         except CellError as exc:
             read.fail("threshold", str(exc))
             return
-    if values["kind"] == Campaign.Kind.SPEND_THRESHOLD and values["threshold_amount"] is None:
+    if values["kind"] == CampaignKind.SPEND_THRESHOLD and values["threshold_amount"] is None:
         read.fail("threshold", "is required for spend_threshold")
     has_amounts = any(values.get(k) is not None for k in ("amount", "price", "threshold_amount"))
     if has_amounts and not values["currency"]:
@@ -212,44 +215,13 @@ def _amounts(read: RowReader, values: dict) -> None:
                 values[name] = quantize(values[name], values["currency"])
 
 
-def _existing(codes) -> dict[str, Campaign]:
-    found = lookup(Campaign, "code", codes)
-    if not found:
-        return found
-    ids = [c.pk for c in found.values()]
-    by_id = {c.pk: c for c in found.values()}
-    for c in by_id.values():
-        c.scope = {a: set() for _, _, a in REFERENCES.values()}
-    links = (
-        (Campaign.channels.through, "channel_id", "channel_ids"),
-        (Campaign.stores.through, "store_id", "store_ids"),
-        (Campaign.customer_groups.through, "customergroup_id", "group_ids"),
-    )
-    for start in range(0, len(ids), sql_chunk()):
-        chunk = ids[start : start + sql_chunk()]
-        for model, column, attr in links:
-            for campaign_id, value in model.objects.filter(campaign_id__in=chunk).values_list(
-                "campaign_id", column
-            ):
-                by_id[campaign_id].scope[attr].add(value)
-        targets = CampaignTarget.objects.filter(campaign_id__in=chunk, group=0)
-        for t in targets.values("campaign_id", "exclude", "product_id", "category_id", "brand_id"):
-            scope = by_id[t["campaign_id"]].scope
-            if t["product_id"]:
-                scope["excluded_product_ids" if t["exclude"] else "product_ids"].add(
-                    t["product_id"]
-                )
-            elif t["category_id"] and not t["exclude"]:
-                scope["category_ids"].add(t["category_id"])
-            elif t["brand_id"] and not t["exclude"]:
-                scope["brand_ids"].add(t["brand_id"])
-    return found
-
-
-def _diff(report: Report, number: int, row: CampaignRow, campaign, read: RowReader) -> str:
-    if campaign is None:
+def _diff(
+    report: Report, number: int, row: CampaignRow, found: CampaignWithScope | None, read: RowReader
+) -> str:
+    if found is None:
         report.outcome(NEW, row=number, key=row.code, changes={"name": (None, row.values["name"])})
         return NEW
+    campaign, scope = found.campaign, found.scope
     if campaign.kind not in IMPORTABLE_KINDS:
         read.fail("code", f"'{row.code}' is a {campaign.kind} campaign: edit it in the admin")
         return UNCHANGED
@@ -259,9 +231,9 @@ def _diff(report: Report, number: int, row: CampaignRow, campaign, read: RowRead
         if old != value:
             changes[name] = (old, value)
     for column, (_, _, attr) in REFERENCES.items():
-        if set(getattr(row, attr)) != campaign.scope[attr]:
+        if set(getattr(row, attr)) != scope[attr]:
             changes[column] = (
-                f"{len(campaign.scope[attr])} item(s)",
+                f"{len(scope[attr])} item(s)",
                 f"{len(getattr(row, attr))} item(s)",
             )
     if not changes:
@@ -280,7 +252,7 @@ def _warn(parsed, report: Report, at: datetime) -> None:
         valid_to = row.values["valid_to"]
         if valid_to is not None and valid_to <= at:
             report.warn("campaign_ended", number, f"{row.code} ended {valid_to:%Y-%m-%d %H:%M}")
-        if row.values["status"] == Campaign.Status.ACTIVE:
+        if row.values["status"] == CampaignStatus.ACTIVE:
             own = overlaps.own_targets(row.product_ids, row.category_ids, row.brand_ids)
             entry = overlaps.Entry(
                 row.code,

@@ -20,13 +20,13 @@ from imports.kinds.base import (
     Report,
     RowReader,
     headers_check,
-    lookup,
     report_progress,
+    sql_chunk,
 )
 from imports.parsing import Table, cell_datetime, cell_int
 from pricing.coupon_checks import coupon_code_normalise
-from pricing.models import Campaign, CouponCode
 from pricing.resources import CouponCodeResource
+from pricing.selectors_import import campaigns_by_code, coupon_codes_by_code
 from pricing.services.coupons import (
     _CODE_FORMAT,
     _PREFIX_FORMAT,
@@ -54,7 +54,8 @@ LIMITS = ("max_uses", "max_uses_per_customer", "valid_from", "valid_to")
 @dataclass
 class Plan:
     given: list[tuple[int, CouponCodeRow]] = field(default_factory=list)
-    batches: list[tuple[int, Campaign, int, str, dict]] = field(default_factory=list)
+    # (row, campaign, size, prefix, limits) of each batch to generate
+    batches: list[tuple[int, object, int, str, dict]] = field(default_factory=list)
 
 
 def check(table: Table, *, at: datetime, report: Report, progress: Progress | None = None) -> Plan:
@@ -62,11 +63,11 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
     plan = Plan()
     if not headers_check(table, COLUMNS, report):
         return plan
-    campaigns = lookup(
-        Campaign, "code", (str(c.get("campaign") or "").strip() for _, c in table.rows)
+    campaigns = campaigns_by_code(
+        codes=(str(c.get("campaign") or "").strip() for _, c in table.rows), chunk=sql_chunk()
     )
     wanted = [coupon_code_normalise(str(c.get("code") or "")) for _, c in table.rows]
-    existing = lookup(CouponCode, "code", wanted)
+    existing = coupon_codes_by_code(codes=wanted, chunk=sql_chunk())
     seen: dict[str, int] = {}
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):

@@ -22,7 +22,7 @@ import re
 from decimal import Decimal
 
 from imports.parsing import CellError, cell_decimal
-from pricing.models import CampaignKind
+from pricing.choices import CampaignKind
 
 IMPORTABLE_KINDS = (
     CampaignKind.PERCENT_OFF,

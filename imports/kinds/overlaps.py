@@ -15,10 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Q
-
 from imports.kinds.base import sql_chunk
-from pricing.models import Campaign, CampaignTarget
+from pricing.selectors_import import active_campaign_ids_targeting, campaign_reaches
 from retail.models import Category, Product
 
 Key = tuple[str, int]
@@ -92,56 +90,35 @@ def active_campaigns(tree: Tree, entries: list[Entry], *, at: datetime, exclude:
     brands = {pk for kind, pk in reach if kind == "b"}
     inside = tree.subtree(pk for kind, pk in own if kind == "c")
     own_brands = {pk for kind, pk in own if kind == "b"}
-    base = CampaignTarget.objects.filter(
-        group=0, exclude=False, campaign__status=Campaign.Status.ACTIVE
-    ).filter(Q(campaign__valid_to__isnull=True) | Q(campaign__valid_to__gt=at))
-    lookups = (
-        ("product_id", products),
-        ("category_id", categories | inside),
-        ("brand_id", brands),
-        ("product__category_id", inside),
-        ("product__brand_id", own_brands),
+    campaign_ids = active_campaign_ids_targeting(
+        at=at,
+        product_ids=products,
+        category_ids=categories | inside,
+        brand_ids=brands,
+        product_category_ids=inside,
+        product_brand_ids=own_brands,
+        chunk=sql_chunk(),
     )
-    campaign_ids: set[int] = set()
-    for column, values in lookups:
-        values = sorted(values)
-        for start in range(0, len(values), sql_chunk()):
-            chunk = values[start : start + sql_chunk()]
-            found = base.filter(**{f"{column}__in": chunk}).values_list("campaign_id", flat=True)
-            campaign_ids.update(found)
     return _load(tree, sorted(campaign_ids), exclude)
 
 
 def _load(tree: Tree, ids: list[int], exclude: set[str]) -> list[Entry]:
-    result = []
-    for start in range(0, len(ids), sql_chunk()):
-        chunk = ids[start : start + sql_chunk()]
-        entries = {
-            c.pk: Entry(c.code, c.valid_from, c.valid_to)
-            for c in Campaign.objects.filter(pk__in=chunk).exclude(code__in=exclude)
-        }
-        for pk, channel in Campaign.channels.through.objects.filter(
-            campaign_id__in=entries
-        ).values_list("campaign_id", "channel_id"):
-            entries[pk].channel_ids.add(channel)
-        for pk, store in Campaign.stores.through.objects.filter(
-            campaign_id__in=entries
-        ).values_list("campaign_id", "store_id"):
-            entries[pk].store_ids.add(store)
-        targets = CampaignTarget.objects.filter(campaign_id__in=entries, group=0, exclude=False)
-        for pk, product, category, brand in targets.values_list(
-            "campaign_id", "product_id", "category_id", "brand_id"
-        ):
-            entries[pk].own |= own_targets(
-                [product] if product else [],
-                [category] if category else [],
-                [brand] if brand else [],
-            )
-        tree.load_products(pk for e in entries.values() for kind, pk in e.own if kind == "p")
-        for entry in entries.values():
-            entry.reach = tree.reach(entry.own)
-        result += entries.values()
-    return result
+    reaches = campaign_reaches(campaign_ids=ids, exclude_codes=exclude, chunk=sql_chunk())
+    entries = [
+        Entry(
+            r.code,
+            r.valid_from,
+            r.valid_to,
+            set(r.channel_ids),
+            set(r.store_ids),
+            own_targets(r.product_ids, r.category_ids, r.brand_ids),
+        )
+        for r in reaches
+    ]
+    tree.load_products(pk for e in entries for kind, pk in e.own if kind == "p")
+    for entry in entries:
+        entry.reach = tree.reach(entry.own)
+    return entries
 
 
 class Index:

@@ -33,8 +33,8 @@ from imports.kinds.base import (
 )
 from imports.parsing import Table, cell_datetime, cell_decimal
 from pricing.errors import PricePeriodOverlapError
-from pricing.models import PriceList, PriceListEntry
 from pricing.resources import PriceListEntryResource
+from pricing.selectors_import import price_list_entries_for, price_lists_by_code
 from pricing.services.prices import PriceEntryRow, price_entries_bulk_set
 from retail.errors import DomainError
 from retail.models import Product
@@ -60,7 +60,7 @@ class Plan:
     # price list id -> rows to set, and the spreadsheet row of each (0 for an entry we close)
     rows: dict[int, list[PriceEntryRow]] = field(default_factory=lambda: defaultdict(list))
     numbers: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    lists: dict[int, PriceList] = field(default_factory=dict)
+    lists: dict[int, object] = field(default_factory=dict)  # id -> PriceList
 
 
 def _threshold() -> Decimal:
@@ -72,7 +72,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
     plan = Plan()
     if not headers_check(table, COLUMNS, report):
         return plan
-    lists = {pl.code: pl for pl in PriceList.objects.all()}
+    lists = price_lists_by_code()
     skus = {str(cells.get("sku") or "").strip() for _, cells in table.rows}
     products = _products(skus)
     wanted: dict[tuple[int, int, datetime], tuple[int, Decimal, datetime | None]] = {}
@@ -127,19 +127,11 @@ def _products(skus) -> dict[str, tuple[int, Decimal | None, str]]:
     return found
 
 
-def _existing(wanted) -> dict[tuple[int, int], list[PriceListEntry]]:
+def _existing(wanted) -> dict[tuple[int, int], list]:
     by_list: dict[int, set[int]] = defaultdict(set)
     for list_id, product_id, _ in wanted:
         by_list[list_id].add(product_id)
-    existing: dict[tuple[int, int], list[PriceListEntry]] = defaultdict(list)
-    for list_id, product_ids in by_list.items():
-        ids = sorted(product_ids)
-        for start in range(0, len(ids), sql_chunk()):
-            for entry in PriceListEntry.objects.filter(
-                price_list_id=list_id, product_id__in=ids[start : start + sql_chunk()]
-            ).only("pk", "price_list_id", "product_id", "amount", "valid_from", "valid_to"):
-                existing[(list_id, entry.product_id)].append(entry)
-    return existing
+    return price_list_entries_for(product_ids_by_list=by_list, chunk=sql_chunk())
 
 
 def _diff(wanted, existing, products, plan: Plan, report: Report, at: datetime) -> None:

@@ -25,8 +25,8 @@ from imports.kinds.base import (
     sql_chunk,
 )
 from imports.parsing import Table, cell_int
-from inventory.models import StockLevel
 from inventory.resources import StockCountResource
+from inventory.selectors_counts import stock_levels_for_products
 from inventory.services import stock_count
 from retail.models import Product, Store
 
@@ -51,7 +51,9 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
     products = lookup(
         Product, "sku", (str(c.get("sku") or "").strip() for _, c in table.rows), only=("pk", "sku")
     )
-    levels = _levels(products.values())
+    levels = stock_levels_for_products(
+        product_ids=(p.pk for p in products.values()), chunk=sql_chunk()
+    )
     seen: dict[tuple[int, int], int] = {}
     total = len(table.rows)
     for done, (number, cells) in enumerate(table.rows, start=1):
@@ -89,18 +91,6 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
                     )
         report_progress(progress, done, total)
     return plan
-
-
-def _levels(products) -> dict[tuple[int, int], tuple[int, int]]:
-    ids = sorted(p.pk for p in products)
-    found = {}
-    for start in range(0, len(ids), sql_chunk()):
-        rows = StockLevel.objects.filter(product_id__in=ids[start : start + sql_chunk()])
-        for location_id, product_id, on_hand, reserved in rows.values_list(
-            "location_id", "product_id", "on_hand", "reserved"
-        ):
-            found[(location_id, product_id)] = (on_hand, reserved)
-    return found
 
 
 def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = None) -> None:
