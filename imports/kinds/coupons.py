@@ -28,9 +28,9 @@ from pricing.coupon_checks import coupon_code_normalise
 from pricing.resources import CouponCodeResource
 from pricing.selectors_import import campaigns_by_code, coupon_codes_by_code
 from pricing.services.coupons import (
-    _CODE_FORMAT,
-    _PREFIX_FORMAT,
+    CODE_FORMAT,
     MAX_BATCH_SIZE,
+    PREFIX_FORMAT,
     coupon_batch_generate,
 )
 from pricing.services.imports import CouponCodeRow, coupon_codes_bulk_create
@@ -96,11 +96,11 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
             read.fail("valid_to", "must be after valid_from")
         if bool(code) == (generate is not None):
             read.fail("code", "give either a code or a number to generate")
-        elif code and not _CODE_FORMAT.match(code):
+        elif code and not CODE_FORMAT.match(code):
             read.fail("code", f"'{code}' is not a code (3-32 letters, digits, - or _)")
         elif generate is not None and not 1 <= generate <= MAX_BATCH_SIZE:
             read.fail("generate", f"must be 1 to {MAX_BATCH_SIZE}")
-        if not _PREFIX_FORMAT.match(prefix):
+        if not PREFIX_FORMAT.match(prefix):
             read.fail("prefix", "up to 8 letters or digits")
         if code and code in seen:
             read.fail("code", f"also in row {seen[code]}")

@@ -36,8 +36,9 @@ from retail.models import Channel, Customer
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 CODE_RANDOM_LENGTH = 12  # 25**12 ≈ 2**56: unguessable even with millions of codes out
 MAX_BATCH_SIZE = 100_000
-_CODE_FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
-_PREFIX_FORMAT = re.compile(r"^[A-Z0-9]{0,8}$")
+# The form of a coupon code and of a batch prefix (imports check rows against them too).
+CODE_FORMAT = re.compile(r"^[A-Z0-9][A-Z0-9_-]{2,31}$")
+PREFIX_FORMAT = re.compile(r"^[A-Z0-9]{0,8}$")
 _INSERT_CHUNK = 1000
 _MAX_COLLISION_ROUNDS = 10
 
@@ -60,7 +61,7 @@ def coupon_code_create(
     ``CouponCodeExistsError`` when it is taken; both name ``code``.
     """
     code = coupon_code_normalise(code)
-    if not _CODE_FORMAT.match(code):
+    if not CODE_FORMAT.match(code):
         raise InvalidCouponCodeError(field="code")
     try:
         with transaction.atomic():
@@ -106,7 +107,7 @@ def coupon_batch_generate(
     """
     at = at or timezone.now()
     prefix = coupon_code_normalise(prefix)
-    if not _PREFIX_FORMAT.match(prefix):
+    if not PREFIX_FORMAT.match(prefix):
         raise InvalidCouponBatchError(field="prefix")
     if not 1 <= size <= MAX_BATCH_SIZE or (customers and len(customers) != size):
         raise InvalidCouponBatchError(field="size")

@@ -22,7 +22,7 @@ from pricing.models import (
     CampaignTarget,
     CouponCode,
 )
-from pricing.services.coupons import _CODE_FORMAT
+from pricing.services.coupons import CODE_FORMAT
 from pricing.services.revision import rules_revision_bump
 from retail import locking
 
@@ -167,7 +167,7 @@ def coupon_codes_bulk_create(*, rows: Sequence[CouponCodeRow], at: datetime | No
     codes = []
     for index, row in enumerate(rows):
         code = coupon_code_normalise(row.code)
-        if not _CODE_FORMAT.match(code):
+        if not CODE_FORMAT.match(code):
             raise InvalidCouponCodeError(field=f"rows.{index}.code")
         codes.append(code)
     position = {code: index for index, code in enumerate(codes)}
