@@ -16,20 +16,15 @@ from rest_framework.views import APIView
 
 from orders.api import requests as r
 from orders.api import serializers as s
-from orders.api.scope import (
-    IsApiClientOrHQReader,
-    api_client,
-    customer_get,
-    key_store,
-    order_get,
-    visible_orders,
-)
+from orders.api.scope import order_get, visible_orders
 from orders.api.views import ERRORS, TenderPinsFirstMixin, basket_lines, order_body, parse
 from orders.api.views import tender_requests as tenders_of
 from orders.models import Return
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
 from orders.services.returns import ReturnRequestLine, exchange_create, return_create
 from retail.api.idempotency import HEADER, IdempotentMixin
+from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.scope import api_client, customer_get, key_store
 from retail.models import ApiClient
 
 

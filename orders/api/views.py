@@ -20,15 +20,7 @@ from loyalty.services.stored_value import stored_value_lookup
 from orders.api import requests as r
 from orders.api import serializers as s
 from orders.api.errors import RefundNotFoundError
-from orders.api.scope import (
-    IsApiClientOrHQReader,
-    api_client,
-    customer_get,
-    order_get,
-    own_channel_order,
-    store_get,
-    visible_orders,
-)
+from orders.api.scope import order_get, own_channel_order, visible_orders
 from orders.models import Order, Refund
 from orders.selectors import order_details, purchase_history, refunds_pending
 from orders.services.backoffice import refund_instruction_done
@@ -36,6 +28,8 @@ from orders.services.fulfilment import order_cancel
 from orders.services.place import TenderRequest, order_place
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.scope import api_client, customer_get, store_get
 from retail.errors import DomainError
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
