@@ -26,21 +26,15 @@ from loyalty.services.stored_value import (
     stored_value_redeem,
     stored_value_refund,
 )
-from retail.api.auth import request_client
 from retail.api.idempotency import HEADER, IdempotentMixin
-from retail.models import Customer
+from retail.api.scope import call_channel, customer_get
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
 
 
-def _channel(request):
-    client = request_client(request)
-    return client.channel if client else None
-
-
 def _scoped(request, key: str) -> str:
-    channel = _channel(request)
+    channel = call_channel(request)
     return f"{channel.code if channel else 'staff'}:{key}"
 
 
@@ -84,8 +78,8 @@ class MemberJoinView(IdempotentMixin, APIView):
     )
     def post(self, request):
         data = _valid(s.JoinSerializer, request)
-        customer = get_object_or_404(Customer, public_id=data["customer"])
-        membership = membership_join(customer=customer, channel=_channel(request))
+        customer = customer_get(data["customer"])
+        membership = membership_join(customer=customer, channel=call_channel(request))
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -138,7 +132,7 @@ class RedeemView(PinFirstMixin, IdempotentMixin, APIView):
                 amount=data["amount"],
                 currency=data["currency"],
                 order_amount=data.get("order_amount"),
-                channel=_channel(request),
+                channel=call_channel(request),
                 source_key=_own_key(request),
             )
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -168,7 +162,7 @@ class HoldView(PinFirstMixin, IdempotentMixin, APIView):
                 amount=data["amount"],
                 currency=data["currency"],
                 order_amount=data.get("order_amount"),
-                channel=_channel(request),
+                channel=call_channel(request),
                 source_key=_own_key(request),
             )
         return Response(_hold_body(request, hold), status=status.HTTP_201_CREATED)
@@ -232,7 +226,7 @@ class GiftCardSellView(IdempotentMixin, APIView):
     )
     def post(self, request):
         data = _valid(s.GiftCardSellSerializer, request)
-        channel, key = _channel(request), _own_key(request)
+        channel, key = call_channel(request), _own_key(request)
         if data.get("code"):
             entry = gift_card_activate(
                 code=data["code"], amount=data["amount"], source_key=key, channel=channel
