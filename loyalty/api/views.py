@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.api import serializers as s
+from loyalty.api.pins import PinsFirstMixin
 from loyalty.api.throttling import failed_lookup_guard
-from loyalty.errors import StoredValueExpiredError, StoredValueInactiveError
 from loyalty.models import Membership, PointsEntry
 from loyalty.services.membership import membership_join
 from loyalty.services.stored_value import (
@@ -46,28 +46,6 @@ def _valid(serializer_class, request):
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     return data.validated_data
-
-
-class PinFirstMixin:
-    """Check a given PIN before ``IdempotentMixin`` opens its transaction.
-
-    A wrong PIN is counted and the fifth locks the card; the idempotent
-    transaction rolls back a 423, which would undo that lock, so the PIN is
-    verified first, in autocommit.  Other problems are left to the service.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        self.perform_authentication(request)
-        self.check_permissions(request)
-        data = request.data
-        pin = data.get("pin") if isinstance(data, dict) else None
-        if pin and isinstance(pin, str) and isinstance(data.get("code"), str):
-            try:
-                with failed_lookup_guard(request):
-                    stored_value_lookup(code=data["code"], pin=pin)
-            except (StoredValueExpiredError, StoredValueInactiveError):
-                pass  # the service reports these, in the order it checks them
-        super().initial(request, *args, **kwargs)
 
 
 class MemberJoinView(IdempotentMixin, APIView):
@@ -117,7 +95,7 @@ class BalanceView(APIView):
         return Response(s.BalanceSerializer(account).data)
 
 
-class RedeemView(PinFirstMixin, IdempotentMixin, APIView):
+class RedeemView(PinsFirstMixin, APIView):
     @extend_schema(
         request=s.AmountSerializer,
         responses={201: s.EntrySerializer, **ERRORS},
@@ -144,7 +122,7 @@ def _hold_body(request, hold) -> dict:
     return body
 
 
-class HoldView(PinFirstMixin, IdempotentMixin, APIView):
+class HoldView(PinsFirstMixin, APIView):
     @extend_schema(
         request=s.AmountSerializer,
         responses={201: s.HoldSerializer, **ERRORS},

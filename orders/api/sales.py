@@ -14,10 +14,11 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty.api.pins import PinsFirstMixin
 from orders.api import requests as r
 from orders.api import serializers as s
 from orders.api.scope import order_get, visible_orders
-from orders.api.views import ERRORS, TenderPinsFirstMixin, basket_lines, order_body, parse
+from orders.api.views import ERRORS, basket_lines, order_body, parse
 from orders.api.views import tender_requests as tenders_of
 from orders.models import Return
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
@@ -138,10 +139,11 @@ class ReturnView(IdempotentMixin, APIView):
         return Response(_return_body(record), status=status.HTTP_201_CREATED)
 
 
-class ExchangeView(TenderPinsFirstMixin, IdempotentMixin, APIView):
+class ExchangeView(PinsFirstMixin, APIView):
     """Return lines and sell others at the store in one step, settling the difference."""
 
     permission_classes = [IsApiClientOrHQReader]
+    pin_list_field = "tenders"  # wrong PINs are counted before the exchange's transaction
 
     @extend_schema(
         operation_id="orders_exchange_create",
