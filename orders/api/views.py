@@ -25,10 +25,9 @@ from orders.selectors import order_details, purchase_history, refunds_pending
 from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
 from orders.services.place import TenderRequest, order_place
-from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
 from retail.api.permissions import IsApiClientOrHQReader
-from retail.api.scope import api_client, customer_get, store_get
+from retail.api.scope import api_client, call_channel, customer_get, store_get
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
@@ -230,9 +229,8 @@ class PendingRefundsView(generics.GenericAPIView):
     )
     def get(self, request):
         params = parse(r.PendingRefundsQuerySerializer, request.query_params)
-        client = request_client(request)
         queryset = refunds_pending(
-            channel=client.channel if client else None, provider=params.get("provider", "")
+            channel=call_channel(request), provider=params.get("provider", "")
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
