@@ -1,11 +1,10 @@
-"""Pricing's domain errors; the API renders them as {"code", "message", "fields"?, "extra"?}."""
+"""Pricing's domain errors; the API renders them as {"code", "message", "fields"?, "extra"?}.
+
+Errors other apps raise too (``unknown_product``, ``too_many_skus``) are in
+``retail.errors``.
+"""
 
 from retail.errors import ConflictError, DomainError, NotFoundError
-
-
-class UnknownProductError(DomainError):
-    code = "unknown_product"
-    default_message = "No product with this SKU or GTIN."
 
 
 class InactiveProductError(DomainError):
@@ -59,11 +58,6 @@ class CouponCustomerLimitError(ConflictError):
 class StaleRulesVersionError(ConflictError):
     code = "stale_rules_version"
     default_message = "The pricing rules have changed since this version."
-
-
-class TooManySkusError(DomainError):
-    code = "too_many_skus"
-    default_message = "Ask for at most 500 SKUs in one call."
 
 
 class VatRateMissingError(DomainError):

@@ -25,21 +25,17 @@ from pricing.engine.types import (
     ProductInfo,
     Rules,
 )
-from pricing.errors import (
-    InactiveProductError,
-    InvalidQuantityError,
-    TooManySkusError,
-    UnknownProductError,
-)
+from pricing.errors import InactiveProductError, InvalidQuantityError
 from pricing.loader import ProductRow, context_build, product_rows_by_codes, rules_load_for_rows
 from pricing.models import Campaign
 from pricing.services.omnibus import lowest_price_30d
-from retail.errors import InvalidGtinError
+from retail.errors import InvalidGtinError, TooManySkusError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Channel, Customer, Store
 
 MAX_QUANTITY = 9999
 MAX_LOOKUP_SKUS = 500
+TOO_MANY_SKUS = f"Ask for at most {MAX_LOOKUP_SKUS} SKUs in one call."
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,7 +165,7 @@ def prices_lookup(
     ``InactiveProductError`` naming ``skus.<i>``.
     """
     if len(skus) > MAX_LOOKUP_SKUS:
-        raise TooManySkusError(field="skus")
+        raise TooManySkusError(TOO_MANY_SKUS, field="skus")
     at = at or timezone.now()
     wanted = [str(sku).strip() for sku in skus]
     products, _ = product_rows_by_codes(skus=set(wanted), gtin_keys=())

@@ -56,6 +56,66 @@ class CustomerExistsError(ConflictError):
     default_message = "A customer with this identifier already exists."
 
 
+# Errors about who calls and what a call names, shared by every app's API.  A
+# code named in a query or body that matches nothing is 400 on that field (the
+# request is wrong, not the URL), like any other invalid parameter; 404 is for
+# what the path names (an order number, a reservation reference).
+
+
+class ApiKeyRequiredError(DomainError):
+    code = "api_key_required"
+    status = 403
+    default_message = "Only a channel client with an API key may do this."
+
+
+class StoreKeyRequiredError(DomainError):
+    code = "store_key_required"
+    status = 403
+    default_message = "Only a key bound to a store (POS, handheld) may do this."
+
+
+class ChannelRequiredError(DomainError):
+    code = "channel_required"
+    default_message = "Give the channel code: only an API key implies its channel."
+
+
+class ChannelNotFoundError(DomainError):
+    code = "channel_not_found"
+    default_message = "No active channel with this code."
+
+
+class ChannelNotAllowedError(DomainError):
+    code = "channel_not_allowed"
+    status = 403
+    default_message = "This API key belongs to another channel."
+
+
+class StoreRequiredError(DomainError):
+    code = "store_required"
+    default_message = "Give the store code: only a POS key implies its store."
+
+
+class StoreNotFoundError(DomainError):
+    code = "store_not_found"
+    default_message = "No active store or warehouse with this code."
+
+
+class StoreNotAllowedError(DomainError):
+    code = "store_not_allowed"
+    status = 403
+    default_message = "This caller cannot use this store."
+
+
+class UnknownProductError(DomainError):
+    code = "unknown_product"
+    default_message = "No product with this SKU or GTIN."
+
+
+class TooManySkusError(DomainError):
+    code = "too_many_skus"
+    default_message = "Too many SKUs in one call."
+
+
 class InvalidGtinError(DomainError):
     code = "invalid_gtin"
     default_message = "Not a valid GTIN."

@@ -18,14 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inventory.api import serializers
-from inventory.api.errors import UnknownProductError
-from inventory.api.scope import (
-    buffered,
-    call_channel,
-    call_store,
-    parse_skus,
-    products_by_sku,
-)
+from inventory.api.scope import buffered, parse_skus, products_by_sku
 from inventory.errors import ReservationNotFoundError
 from inventory.models import Reservation, StockMovement
 from inventory.selectors import (
@@ -37,9 +30,10 @@ from inventory.selectors import (
 from inventory.services import reservation_extend, reservation_release, stock_reserve
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
-from retail.errors import CustomerNotFoundError, InvalidGtinError
+from retail.api.scope import call_channel, call_store, customer_get
+from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
-from retail.models import Customer, Product, ProductGtin
+from retail.models import Product, ProductGtin
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
@@ -69,7 +63,7 @@ class AvailabilityAtStoreView(APIView):
         params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params)
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""))
-        store = call_store(request, store_code=params.get("store", ""))
+        store = call_store(request, store_code=params.get("store", ""), required=True)
         products, unknown = products_by_sku(skus)
         rows = availability_at_store(store=store, products=products, channel=buffered(channel))
         body = {
@@ -240,13 +234,21 @@ class ReservationCreateView(IdempotentMixin, APIView):
     @extend_schema(
         operation_id="inventory_reservation_create",
         request=serializers.ReservationCreateSerializer,
-        responses={201: serializers.ReservationGroupSerializer, 400: ERROR, 403: ERROR, 409: ERROR},
+        responses={
+            201: serializers.ReservationGroupSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            409: ERROR,
+        },
         description=(
             "Needs an `Idempotency-Key` header: a retry returns the first answer. Lines by "
             "`sku` or `gtin` (a multipack GTIN reserves its pack quantity per unit); two lines "
             "of one SKU are summed before the check. Not enough stock for any line is "
             "`insufficient_stock` (409) with `extra.lines` naming each short line, and "
-            "nothing is reserved. Errors name the line: `lines.<i>.sku`, `lines.<i>.quantity`."
+            "nothing is reserved. Errors name the line: `lines.<i>.sku`, `lines.<i>.quantity`; "
+            "an unknown `store` is `store_not_found` (400), an unknown `customer` "
+            "`customer_not_found` (404)."
         ),
         examples=[
             OpenApiExample(
@@ -263,13 +265,9 @@ class ReservationCreateView(IdempotentMixin, APIView):
     )
     def post(self, request):
         data = _parse(serializers.ReservationCreateSerializer, request.data)
-        store = call_store(request, store_code=data.get("store", ""))
+        store = call_store(request, store_code=data.get("store", ""), required=True)
         channel = call_channel(request)
-        customer = None
-        if data.get("customer"):
-            customer = Customer.objects.filter(public_id=data["customer"]).first()
-            if customer is None:
-                raise CustomerNotFoundError(field="customer")
+        customer = customer_get(data.get("customer"))
         ttl = data.get("ttl_minutes")
         reservations = stock_reserve(
             location=store,
@@ -356,7 +354,9 @@ class MovementListView(generics.GenericAPIView):
     )
     def get(self, request):
         params = _parse(serializers.MovementQuerySerializer, request.query_params)
-        store = call_store(request, store_code=params.get("store", ""), own_only=True)
+        store = call_store(
+            request, store_code=params.get("store", ""), required=True, own_only=True
+        )
         products, _unknown = products_by_sku([params["sku"]])
         if not products:
             raise UnknownProductError(field="sku", extra={"sku": params["sku"]})

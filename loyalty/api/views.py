@@ -12,8 +12,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.api import serializers as s
+from loyalty.api.pins import PinsFirstMixin
 from loyalty.api.throttling import failed_lookup_guard
-from loyalty.errors import StoredValueExpiredError, StoredValueInactiveError
 from loyalty.models import Membership, PointsEntry
 from loyalty.services.membership import membership_join
 from loyalty.services.stored_value import (
@@ -26,21 +26,15 @@ from loyalty.services.stored_value import (
     stored_value_redeem,
     stored_value_refund,
 )
-from retail.api.auth import request_client
 from retail.api.idempotency import HEADER, IdempotentMixin
-from retail.models import Customer
+from retail.api.scope import call_channel, customer_get
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
 
 
-def _channel(request):
-    client = request_client(request)
-    return client.channel if client else None
-
-
 def _scoped(request, key: str) -> str:
-    channel = _channel(request)
+    channel = call_channel(request)
     return f"{channel.code if channel else 'staff'}:{key}"
 
 
@@ -54,28 +48,6 @@ def _valid(serializer_class, request):
     return data.validated_data
 
 
-class PinFirstMixin:
-    """Check a given PIN before ``IdempotentMixin`` opens its transaction.
-
-    A wrong PIN is counted and the fifth locks the card; the idempotent
-    transaction rolls back a 423, which would undo that lock, so the PIN is
-    verified first, in autocommit.  Other problems are left to the service.
-    """
-
-    def initial(self, request, *args, **kwargs):
-        self.perform_authentication(request)
-        self.check_permissions(request)
-        data = request.data
-        pin = data.get("pin") if isinstance(data, dict) else None
-        if pin and isinstance(pin, str) and isinstance(data.get("code"), str):
-            try:
-                with failed_lookup_guard(request):
-                    stored_value_lookup(code=data["code"], pin=pin)
-            except (StoredValueExpiredError, StoredValueInactiveError):
-                pass  # the service reports these, in the order it checks them
-        super().initial(request, *args, **kwargs)
-
-
 class MemberJoinView(IdempotentMixin, APIView):
     @extend_schema(
         request=s.JoinSerializer,
@@ -84,8 +56,8 @@ class MemberJoinView(IdempotentMixin, APIView):
     )
     def post(self, request):
         data = _valid(s.JoinSerializer, request)
-        customer = get_object_or_404(Customer, public_id=data["customer"])
-        membership = membership_join(customer=customer, channel=_channel(request))
+        customer = customer_get(data["customer"])
+        membership = membership_join(customer=customer, channel=call_channel(request))
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
@@ -123,7 +95,7 @@ class BalanceView(APIView):
         return Response(s.BalanceSerializer(account).data)
 
 
-class RedeemView(PinFirstMixin, IdempotentMixin, APIView):
+class RedeemView(PinsFirstMixin, APIView):
     @extend_schema(
         request=s.AmountSerializer,
         responses={201: s.EntrySerializer, **ERRORS},
@@ -138,7 +110,7 @@ class RedeemView(PinFirstMixin, IdempotentMixin, APIView):
                 amount=data["amount"],
                 currency=data["currency"],
                 order_amount=data.get("order_amount"),
-                channel=_channel(request),
+                channel=call_channel(request),
                 source_key=_own_key(request),
             )
         return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -150,7 +122,7 @@ def _hold_body(request, hold) -> dict:
     return body
 
 
-class HoldView(PinFirstMixin, IdempotentMixin, APIView):
+class HoldView(PinsFirstMixin, APIView):
     @extend_schema(
         request=s.AmountSerializer,
         responses={201: s.HoldSerializer, **ERRORS},
@@ -168,7 +140,7 @@ class HoldView(PinFirstMixin, IdempotentMixin, APIView):
                 amount=data["amount"],
                 currency=data["currency"],
                 order_amount=data.get("order_amount"),
-                channel=_channel(request),
+                channel=call_channel(request),
                 source_key=_own_key(request),
             )
         return Response(_hold_body(request, hold), status=status.HTTP_201_CREATED)
@@ -232,7 +204,7 @@ class GiftCardSellView(IdempotentMixin, APIView):
     )
     def post(self, request):
         data = _valid(s.GiftCardSellSerializer, request)
-        channel, key = _channel(request), _own_key(request)
+        channel, key = call_channel(request), _own_key(request)
         if data.get("code"):
             entry = gift_card_activate(
                 code=data["code"], amount=data["amount"], source_key=key, channel=channel

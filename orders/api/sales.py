@@ -14,22 +14,18 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty.api.pins import PinsFirstMixin
 from orders.api import requests as r
 from orders.api import serializers as s
-from orders.api.scope import (
-    IsApiClientOrHQReader,
-    api_client,
-    customer_get,
-    key_store,
-    order_get,
-    visible_orders,
-)
-from orders.api.views import ERRORS, TenderPinsFirstMixin, basket_lines, order_body, parse
+from orders.api.scope import order_get, visible_orders
+from orders.api.views import ERRORS, basket_lines, order_body, parse
 from orders.api.views import tender_requests as tenders_of
 from orders.models import Return
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
 from orders.services.returns import ReturnRequestLine, exchange_create, return_create
 from retail.api.idempotency import HEADER, IdempotentMixin
+from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.scope import api_client, customer_get, key_store
 from retail.models import ApiClient
 
 
@@ -143,10 +139,11 @@ class ReturnView(IdempotentMixin, APIView):
         return Response(_return_body(record), status=status.HTTP_201_CREATED)
 
 
-class ExchangeView(TenderPinsFirstMixin, IdempotentMixin, APIView):
+class ExchangeView(PinsFirstMixin, APIView):
     """Return lines and sell others at the store in one step, settling the difference."""
 
     permission_classes = [IsApiClientOrHQReader]
+    pin_list_field = "tenders"  # wrong PINs are counted before the exchange's transaction
 
     @extend_schema(
         operation_id="orders_exchange_create",

@@ -7,10 +7,14 @@
   store when the call names the order's number *and* its customer's public
   id (``customer``).  That shows no more than the customer's purchase
   history, which any key may read by the same public id.
-- Signed-in HQ staff may read every order (the API browser); writes need a key.
+- Signed-in HQ staff may read every order (the API browser); writes need a
+  key (``retail.api.permissions.IsApiClientOrHQReader``).
 - Staff actions (pick, ready, hand-over, ...) are for store keys, on their
   own store's orders only; anything else is ``order_not_found`` (404), so
   a store never learns another store's orders exist.
+
+The caller's client, store, the stores and customers a call names are
+resolved by ``retail.api.scope``; this module adds which orders they see.
 """
 
 from __future__ import annotations
@@ -18,43 +22,13 @@ from __future__ import annotations
 import uuid
 
 from django.db.models import Q, QuerySet
-from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from orders.api.errors import ApiKeyRequiredError, StoreKeyRequiredError, StoreNotFoundError
 from orders.errors import OrderNotFoundError
 from orders.models import Order
 from orders.services.fulfilment import order_for_store
 from retail.api.auth import request_client
-from retail.api.permissions import is_hq_user
-from retail.errors import CustomerNotFoundError
-from retail.models import ApiClient, Customer, Store
-
-
-class IsApiClientOrHQReader(BasePermission):
-    """A channel client with a key; signed-in HQ staff may only read."""
-
-    message = "Authenticate with an API key (Authorization: Api-Key <key>)."
-
-    def has_permission(self, request, view) -> bool:
-        if request_client(request) is not None:
-            return True
-        return request.method in SAFE_METHODS and is_hq_user(request.user)
-
-
-def api_client(request) -> ApiClient:
-    """Return the calling key's client; ``ApiKeyRequiredError`` for a signed-in user."""
-    client = request_client(request)
-    if client is None:
-        raise ApiKeyRequiredError()
-    return client
-
-
-def key_store(request) -> Store:
-    """Return the store the calling key is bound to; ``StoreKeyRequiredError`` otherwise."""
-    client = api_client(request)
-    if client.store is None:
-        raise StoreKeyRequiredError()
-    return client.store
+from retail.api.scope import api_client, key_store
+from retail.models import Store
 
 
 def visible_orders(request, *, customer_id: uuid.UUID | None = None) -> QuerySet[Order]:
@@ -93,23 +67,3 @@ def own_channel_order(request, number: str) -> Order:
             Q(fulfil_location_id=client.store_id) | Q(collect_store_id=client.store_id)
         )
     return order_get(queryset, number)
-
-
-def customer_get(public_id: uuid.UUID | None, *, field: str = "customer") -> Customer | None:
-    """Return the customer with this public id (None for None); ``CustomerNotFoundError``."""
-    if public_id is None:
-        return None
-    customer = Customer.objects.filter(public_id=public_id).first()
-    if customer is None:
-        raise CustomerNotFoundError(field=field)
-    return customer
-
-
-def store_get(code: str, *, field: str) -> Store | None:
-    """Return the active store ``code`` (None for ""); ``StoreNotFoundError`` naming ``field``."""
-    if not code:
-        return None
-    store = Store.objects.filter(code=code, is_active=True).first()
-    if store is None:
-        raise StoreNotFoundError(field=field, extra={"store": code})
-    return store

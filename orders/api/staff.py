@@ -15,8 +15,8 @@ from rest_framework.views import APIView
 
 from orders.api import requests as r
 from orders.api import serializers as s
-from orders.api.errors import LineNotFoundError, UnknownProductError
-from orders.api.scope import IsApiClientOrHQReader, key_store, store_order
+from orders.api.errors import LineNotFoundError
+from orders.api.scope import store_order
 from orders.api.views import ERRORS, order_body, parse
 from orders.models import Order, OrderLine
 from orders.queue import work_queue
@@ -30,7 +30,9 @@ from orders.services.fulfilment import (
     order_transfer_receive,
 )
 from retail.api.idempotency import IdempotentMixin
-from retail.errors import InvalidGtinError
+from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.scope import key_store
+from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
 

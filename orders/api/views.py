@@ -14,30 +14,21 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from loyalty.api.pins import PinsFirstMixin
 from loyalty.api.throttling import failed_lookup_guard
-from loyalty.errors import StoredValueExpiredError, StoredValueInactiveError, WrongPinError
-from loyalty.services.stored_value import stored_value_lookup
 from orders.api import requests as r
 from orders.api import serializers as s
 from orders.api.errors import RefundNotFoundError
-from orders.api.scope import (
-    IsApiClientOrHQReader,
-    api_client,
-    customer_get,
-    order_get,
-    own_channel_order,
-    store_get,
-    visible_orders,
-)
+from orders.api.scope import order_get, own_channel_order, visible_orders
 from orders.models import Order, Refund
 from orders.selectors import order_details, purchase_history, refunds_pending
 from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
 from orders.services.place import order_place
 from orders.services.tenders import TenderRequest
-from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
-from retail.errors import DomainError
+from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.scope import api_client, call_channel, customer_get, store_get
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
@@ -74,41 +65,11 @@ def basket_lines(lines: list[dict]) -> list[tuple[str, object]]:
     return [(line.get("sku") or line["gtin"], line["quantity"]) for line in lines]
 
 
-class TenderPinsFirstMixin:
-    """Check each tender's PIN before ``IdempotentMixin`` opens its transaction.
-
-    A wrong PIN is counted (the fifth locks the card); the idempotent
-    transaction rolls back what a failed request wrote, which would undo that
-    count, so PINs are checked first, in autocommit (as loyalty's
-    ``PinFirstMixin`` does for one code).
-    """
-
-    def initial(self, request, *args, **kwargs):
-        self.perform_authentication(request)
-        self.check_permissions(request)
-        data = request.data
-        tenders = data.get("tenders") if isinstance(data, dict) else None
-        for index, tender in enumerate(tenders if isinstance(tenders, list) else []):
-            if not isinstance(tender, dict):
-                continue
-            pin, code = tender.get("pin"), tender.get("code")
-            if not (pin and isinstance(pin, str) and code and isinstance(code, str)):
-                continue
-            try:
-                with failed_lookup_guard(request):
-                    stored_value_lookup(code=code, pin=pin)
-            except (StoredValueExpiredError, StoredValueInactiveError):
-                pass  # the service reports these, in the order it checks them
-            except DomainError as exc:
-                exc.field = f"tenders.{index}.{'pin' if isinstance(exc, WrongPinError) else 'code'}"
-                raise
-        super().initial(request, *args, **kwargs)
-
-
-class OrderPlaceView(TenderPinsFirstMixin, IdempotentMixin, APIView):
+class OrderPlaceView(PinsFirstMixin, APIView):
     """Place an order: priced, coupons redeemed, stock reserved, tenders held, all or nothing."""
 
     permission_classes = [IsApiClientOrHQReader]
+    pin_list_field = "tenders"  # wrong PINs are counted before the order's transaction
 
     @extend_schema(
         operation_id="orders_place",
@@ -269,9 +230,8 @@ class PendingRefundsView(generics.GenericAPIView):
     )
     def get(self, request):
         params = parse(r.PendingRefundsQuerySerializer, request.query_params)
-        client = request_client(request)
         queryset = refunds_pending(
-            channel=client.channel if client else None, provider=params.get("provider", "")
+            channel=call_channel(request), provider=params.get("provider", "")
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

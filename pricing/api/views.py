@@ -16,12 +16,16 @@ from rest_framework.views import APIView
 
 from pricing.api import serializers
 from pricing.api.scope import call_scope
-from pricing.errors import TooManySkusError
 from pricing.models import CampaignTarget
 from pricing.quotes import basket_quote
-from pricing.selectors import MAX_LOOKUP_SKUS, campaigns_for_channel, prices_lookup
+from pricing.selectors import (
+    MAX_LOOKUP_SKUS,
+    TOO_MANY_SKUS,
+    campaigns_for_channel,
+    prices_lookup,
+)
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
-from retail.errors import DomainError
+from retail.errors import DomainError, TooManySkusError
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
@@ -115,7 +119,7 @@ class PriceLookupView(APIView):
             if sku.strip()
         ]
         if len(skus) > MAX_LOOKUP_SKUS:
-            raise TooManySkusError(field="sku", extra={"max": MAX_LOOKUP_SKUS})
+            raise TooManySkusError(TOO_MANY_SKUS, field="sku", extra={"max": MAX_LOOKUP_SKUS})
         scope = call_scope(
             request,
             channel_code=params.get("channel", ""),
@@ -145,7 +149,7 @@ class CampaignListView(generics.ListAPIView):
     @extend_schema(
         operation_id="pricing_campaigns_list",
         parameters=[serializers.CampaignListRequestSerializer],
-        responses={200: serializers.CampaignSerializer(many=True), 400: ERROR},
+        responses={200: serializers.CampaignSerializer(many=True), 400: ERROR, 403: ERROR},
         description=(
             "Active campaigns valid now (or at `at`) for this channel, highest priority first: "
             "receipt text in the channel's language, kind, validity, whether a coupon is "

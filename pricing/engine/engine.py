@@ -44,7 +44,8 @@ from pricing.engine.types import (
 )
 from pricing.engine.units import UNDISCOUNTED, ZERO
 from pricing.engine.vat import vat_breakdown
-from pricing.errors import InvalidQuantityError, NoPriceError, UnknownProductError
+from pricing.errors import InvalidQuantityError, NoPriceError
+from retail.errors import UnknownProductError
 from retail.money import MINOR_UNITS, Currency, quantize, vat_portion
 
 __all__ = ["best_base_price", "price_basket", "unit_offer_price", "unit_offer_prices"]

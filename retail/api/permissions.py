@@ -28,3 +28,14 @@ class IsApiClientOrHQ(BasePermission):
         if request.method in SAFE_METHODS:
             return user.is_superuser or StaffProfile.objects.filter(user_id=user.pk).exists()
         return is_hq_user(user)
+
+
+class IsApiClientOrHQReader(BasePermission):
+    """Channel clients with a valid key; signed-in HQ staff may only read (the API browser)."""
+
+    message = "Authenticate with an API key (Authorization: Api-Key <key>)."
+
+    def has_permission(self, request, view) -> bool:
+        if request_client(request) is not None:
+            return True
+        return request.method in SAFE_METHODS and is_hq_user(request.user)

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from retail.api import filters, serializers
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.scope import call_channel
 from retail.models import Channel, Customer, Product, ProductGtin, Store
 from retail.selectors import customer_find
 from retail.services.customers import customer_create
@@ -62,8 +63,7 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        client = request_client(self.request)
-        context["channel"] = client.channel if client else None
+        context["channel"] = call_channel(self.request)
         return context
 
     @extend_schema(
@@ -77,9 +77,8 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
     def create(self, request, *args, **kwargs):
         data = serializers.CustomerCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        client = request_client(request)
         customer = customer_create(
-            channel=client.channel if client else None,
+            channel=call_channel(request),
             **{k: (str(v) if k == "phone" and v else v) for k, v in data.validated_data.items()},
         )
         body = serializers.CustomerSerializer(customer, context=self.get_serializer_context()).data
@@ -97,9 +96,8 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
     def lookup(self, request):
         data = serializers.CustomerLookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        client = request_client(request)
         values = {k: (str(v) if v else "") for k, v in data.validated_data.items()}
-        customer = customer_find(channel=client.channel if client else None, **values)
+        customer = customer_find(channel=call_channel(request), **values)
         return Response(
             serializers.CustomerSerializer(customer, context=self.get_serializer_context()).data
         )

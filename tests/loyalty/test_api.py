@@ -190,6 +190,14 @@ def test_member_join_lookup_and_points(api):
     assert api.get("/api/v1/loyalty/members/NOPE/").json()["code"] == "not_found"
 
 
+def test_member_join_unknown_customer_is_customer_not_found_as_everywhere(api):
+    body = {"customer": "00000000-0000-0000-0000-000000000000"}
+    response = post(api, "/api/v1/loyalty/members/", body, "j-unknown")
+    assert response.status_code == 404
+    assert response.json()["code"] == "customer_not_found"
+    assert "customer" in response.json()["fields"]
+
+
 def test_five_wrong_pins_on_redeem_lock_the_card_for_good(api):
     account, card = issue(amount="50.00", pin="1234")
     codes = [redeem(api, card, amount="1.00", pin="0000").json()["code"] for _ in range(5)]

@@ -3,6 +3,7 @@
 import pytest
 
 from inventory.models import StockLevel, StockMovement
+from loyalty.models import StoredValueAccount
 from orders.models import Notification, Order, OrderEvent, Refund
 from tests.orders.api_support import app_channel, client_for, idem, place
 from tests.orders.world import make_world
@@ -283,6 +284,24 @@ def test_exchange_api_returns_a_line_and_sells_another(web, cph, world):
     exchange = response.json()
     assert exchange["exchange_order"]["lines"][0]["sku"] == "SOCKS"
     assert exchange["exchange_order"]["collect_store"] == world.cph.code
+
+
+def test_exchange_api_wrong_tender_pin_names_the_tender_and_is_counted(web, cph, world):
+    number = _collected(web, cph, world)["number"]
+    card = world.gift_card("500.00", pin="1234")
+    body = {
+        "lines": [{"line_no": 2, "quantity": 1}],
+        "new_lines": [{"sku": "JACKET", "quantity": 1}],
+        "tenders": [{"kind": "gift_card", "amount": "920.00", "code": card, "pin": "9999"}],
+    }
+
+    response = cph.post(f"/api/v1/orders/{number}/exchanges/", body, format="json", **idem())
+
+    assert response.status_code == 403, response.json()
+    assert response.json()["code"] == "wrong_pin"
+    assert "tenders.0.pin" in response.json()["fields"]
+    assert StoredValueAccount.objects.get(kind="gift_card").failed_pin_attempts == 1
+    assert not Order.objects.get(number=number).returns.exists()
 
 
 def test_staff_api_collect_elsewhere_source_ships_and_collecting_store_receives(web, cph, world):

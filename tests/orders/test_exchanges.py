@@ -7,7 +7,7 @@ from orders.errors import ReturnNotAllowedError, TenderMismatchError
 from orders.models import Notification, Order, Refund, Return, Tender
 from orders.services.returns import ReturnRequestLine, exchange_create
 from orders.services.tenders import TenderRequest
-from pricing.errors import UnknownProductError
+from retail.errors import UnknownProductError
 from tests.orders.returns_support import collect, give_back, on_hand, sell
 from tests.orders.world import AT, D, assert_books_balance, key, make_world
 

@@ -7,7 +7,8 @@ import pytest
 
 from pricing.engine import best_base_price, price_basket, unit_offer_price, unit_offer_prices
 from pricing.engine.types import Rules
-from pricing.errors import InvalidQuantityError, NoPriceError, UnknownProductError
+from pricing.errors import InvalidQuantityError, NoPriceError
+from retail.errors import UnknownProductError
 from tests.pricing.builders import AT, campaign, context, lines, price, product
 
 # (case id, price rules of product 1, context overrides, expected list code or None)

@@ -12,8 +12,6 @@ from pricing.errors import (
     InactiveProductError,
     InvalidQuantityError,
     NoPriceError,
-    TooManySkusError,
-    UnknownProductError,
 )
 from pricing.models import Campaign, CampaignTarget, PriceChange
 from pricing.selectors import (
@@ -24,6 +22,7 @@ from pricing.selectors import (
     prices_lookup,
 )
 from pricing.services.prices import price_entry_set
+from retail.errors import TooManySkusError, UnknownProductError
 from retail.gtin import gtin_with_check_digit
 from retail.models import ProductGtin
 from tests.factories import ChannelFactory, CustomerFactory, ProductFactory, StoreFactory

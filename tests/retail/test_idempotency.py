@@ -4,10 +4,12 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from retail.api import idempotency, views
+from retail.errors import DomainError
 from retail.models import Customer, IdempotencyRecord
 from retail.services.idempotency import idempotency_begin, idempotency_records_purge
 from tests.factories import ChannelFactory, make_api_client
@@ -168,3 +170,49 @@ def test_idempotency_concurrent_retries_create_one_customer():
     client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
     replay = _post(client, SIGNUP, "storm-1")
     assert replay.status_code == 201 and replay.json() == created[0]
+
+
+class _Refused(DomainError):
+    code = "refused_for_test"
+
+
+@pytest.mark.parametrize("status", [500, 409, 423, 429])
+def test_idempotency_retryable_answer_rolls_back_the_work_and_releases_the_key(
+    api, monkeypatch, status
+):
+    real_create = views.customer_create
+
+    def create_then_fail(**kwargs):
+        real_create(**kwargs)  # the work is done...
+        if status == 500:
+            raise RuntimeError("worker died")
+        refused = _Refused()  # ...then refused with an answer a retry may change
+        refused.status = status
+        raise refused
+
+    monkeypatch.setattr(views, "customer_create", create_then_fail)
+    assert _post(api, SIGNUP, "retryable-1").status_code == status
+    assert not Customer.objects.exists()
+    assert not IdempotencyRecord.objects.filter(key="retryable-1").exists()
+
+    monkeypatch.setattr(views, "customer_create", real_create)
+    retry = _post(api, SIGNUP, "retryable-1")
+    assert retry.status_code == 201 and "Idempotent-Replayed" not in retry
+    assert Customer.objects.count() == 1
+
+
+def test_idempotency_response_and_work_commit_together(api, monkeypatch):
+    def storing_fails(**kwargs):
+        raise DatabaseError("cannot store")
+
+    monkeypatch.setattr(idempotency, "idempotency_complete", storing_fails)
+    _post(api, SIGNUP, "together-1")
+    # The response could not be stored, so the work it answers is not kept either.
+    assert not Customer.objects.exists()
+    assert not IdempotencyRecord.objects.filter(key="together-1").exists()
+
+    monkeypatch.undo()
+    assert _post(api, SIGNUP, "together-1").status_code == 201
+    record = IdempotencyRecord.objects.get(key="together-1")
+    assert (record.status, record.response_status) == (IdempotencyRecord.Status.COMPLETED, 201)
+    assert record.response_body["email"] == Customer.objects.get().email
