@@ -25,7 +25,7 @@ from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
 from orders.models import Order, OrderLine, Return, ReturnLine
 from orders.services.common import return_number_new
 from retail.models import Channel, Product, Store
-from retail.money import MINOR_UNITS, Currency, quantize
+from retail.money import minor_units, quantize
 
 RETURNABLE = (Order.Status.COLLECTED, Order.Status.SHIPPED, Order.Status.COMPLETED)
 NOT_HANDED_OVER = (OrderLine.Status.REMOVED, OrderLine.Status.SUBSTITUTED)
@@ -65,7 +65,7 @@ def units_refund(
         return quantize(Decimal(0), currency)
     if returned + count >= quantity:
         return quantize(left, currency)
-    exponent = MINOR_UNITS[Currency(currency)]
+    exponent = minor_units(currency)
     minor = int(quantize(total, currency).scaleb(exponent))
     base, extra = divmod(minor, quantity)
 

@@ -24,7 +24,7 @@ from orders.models import Order, OrderLine, Tender
 from orders.services._receipts_check import lines_check, tenders_check
 from orders.services.common import order_event, order_number_new
 from retail.models import Channel, Customer, Store
-from retail.money import Currency
+from retail.money import CURRENCIES
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def receipt_record(
     if existing is not None:
         return existing, False
     currency = currency or channel.currency
-    if currency not in Currency.values:
+    if currency not in CURRENCIES:
         raise ReceiptInvalidError("Unknown currency.", field="currency")
     rows = lines_check(lines, store=store, currency=currency, sold_at=sold_at)
     total = sum((row.total_amount for row in rows), Decimal(0))

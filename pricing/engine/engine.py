@@ -44,7 +44,7 @@ from pricing.engine.types import (
 )
 from pricing.engine.units import UNDISCOUNTED, ZERO
 from pricing.errors import InvalidQuantityError, NoPriceError, UnknownProductError
-from retail.money import MINOR_UNITS, Currency, quantize, vat_portion
+from retail.money import minor_units, quantize, vat_portion
 
 __all__ = ["best_base_price", "price_basket", "unit_offer_price", "unit_offer_prices"]
 
@@ -118,7 +118,7 @@ def _basket_build(
     lines: Sequence[BasketLine], context: PricingContext, rules: Rules
 ) -> tuple[Basket, list[PriceRule]]:
     """The basket's products and, per line, the price rule that sets its base price."""
-    places = MINOR_UNITS[Currency(context.currency)]
+    places = minor_units(context.currency)
     prices = _prices_by_product(rules.prices)
     products = []
     base = []
@@ -199,7 +199,7 @@ def unit_offer_prices(
     price are left out of the answer.
     """
     known = [pid for pid in dict.fromkeys(product_ids) if pid in rules.products]
-    places = MINOR_UNITS[Currency(context.currency)]
+    places = minor_units(context.currency)
     listing = Basket(
         currency=context.currency,
         places=places,
