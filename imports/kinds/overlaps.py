@@ -17,7 +17,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from imports.kinds.base import sql_chunk
+from imports.conf import sql_chunk
 from pricing.models import Campaign, CampaignTarget
 from retail.models import Category, Product
 

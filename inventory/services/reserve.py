@@ -35,12 +35,12 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inventory.conf import reservation_ttl
 from inventory.errors import InvalidReservationExpiryError
 from inventory.models import Reservation, StockLevel
 from inventory.services.levels import (
     Line,
     lines_sum,
-    reservation_ttl,
     short_line,
     shortage_error,
 )

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import F, Sum
 
 from inventory.models import ChannelLocation
 from inventory.services import stock_adjust, stock_record_return
 from loyalty.models import PointsEntry
 from loyalty.services.reversals import points_earn_reverse
+from orders import conf
 from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
 from orders.models import Order, OrderLine, Return, ReturnLine
 from orders.services.common import return_number_new
@@ -100,7 +100,7 @@ def return_check(
             "The order has not been handed over yet.", field="order", extra={"status": order.status}
         )
     bought = order.closed_at or order.placed_at
-    days = settings.ORDERS_RETURN_DAYS
+    days = conf.return_days()
     if at > bought + timedelta(days=days):
         raise ReturnWindowClosedError(
             extra={"purchased_at": bought.isoformat(), "return_days": days}
