@@ -16,10 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
+from imports import conf
 from retail.admin.exports import FORMULA_STARTS
 
 FIRST_DATA_ROW = 2  # row 1 holds the headers; rows are numbered as the spreadsheet shows them
@@ -33,11 +31,6 @@ class CellError(ValueError):
 class Table:
     headers: list[str]
     rows: list[tuple[int, dict[str, object]]]  # (spreadsheet row number, header -> cell)
-
-
-def import_time_zone() -> ZoneInfo:
-    """The zone of dates without one (HQ's), ``IMPORTS_TIME_ZONE``."""
-    return ZoneInfo(getattr(settings, "IMPORTS_TIME_ZONE", "Europe/Copenhagen"))
 
 
 def _header(value: object) -> str:
@@ -188,7 +181,7 @@ def cell_datetime(value: object) -> datetime | None:
 
     ISO with an offset (``2025-06-01T10:00:00+02:00``) keeps its offset.
     """
-    zone = import_time_zone()
+    zone = conf.time_zone()
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=zone)
     if isinstance(value, date):
@@ -260,7 +253,7 @@ def export_moment(moment: datetime | None) -> str:
     """A datetime as the import reads it back: ``yyyy-mm-dd`` or ``yyyy-mm-dd HH:MM`` (HQ time)."""
     if moment is None:
         return ""
-    local = moment.astimezone(import_time_zone())
+    local = moment.astimezone(conf.time_zone())
     if local.time() == time(0):
         return local.date().isoformat()
     if local.second or local.microsecond:

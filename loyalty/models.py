@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retail.models import Channel, Currency, Customer, CustomerGroup
 from retail.models.locations import code_validator
-from retail.money import money_field as _money
+from retail.money_fields import money_field as _money
 
 
 class Tier(models.Model):

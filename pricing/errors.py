@@ -101,3 +101,8 @@ class InvalidCouponBatchError(DomainError):
 class CouponSourceKeyReusedError(ConflictError):
     code = "coupon_source_key_reused"
     default_message = "This source key already redeemed a different coupon code."
+
+
+class CampaignStatusTransitionError(ConflictError):
+    code = "campaign_status_transition"
+    default_message = "The campaign cannot take this status from its current status."

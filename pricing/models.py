@@ -22,7 +22,7 @@ from retail.models import (
     Store,
 )
 from retail.models.locations import code_validator
-from retail.money import money_field as _money
+from retail.money_fields import money_field as _money
 
 
 class PriceList(models.Model):

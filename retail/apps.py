@@ -8,6 +8,9 @@ class RetailConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        # The Celery app, made current before any task is sent (``shared_task`` uses it);
+        # ``retail/__init__.py`` leaves it out so that pure modules import no Django.
+        import retail.celery  # noqa: F401
         from retail.roles import sync_role_groups
 
         # Every app's migrate, not only retail's: the HQ role holds the permissions

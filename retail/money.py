@@ -2,6 +2,10 @@
 
 Amounts are rounded at defined points (per line, then totals) with
 :func:`quantize`; nothing else in the code base rounds money.
+
+Pure Python, no Django: the pricing engine prices with it and imports no
+Django.  The model side (the ``Currency`` choices, the amount column) is in
+``retail.money_fields``.
 """
 
 from __future__ import annotations
@@ -9,23 +13,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
-
-class Currency(models.TextChoices):
-    DKK = "DKK", _("Danish krone")
-    SEK = "SEK", _("Swedish krona")
-    NOK = "NOK", _("Norwegian krone")
-    EUR = "EUR", _("Euro")
-
-
-# ISO 4217 minor units; all four currencies use two decimals.
-MINOR_UNITS = {Currency.DKK: 2, Currency.SEK: 2, Currency.NOK: 2, Currency.EUR: 2}
+# ISO 4217 minor units of the currencies we sell in; all four use two decimals.
+# ``retail.money_fields.Currency`` (the model choices) holds the same codes.
+MINOR_UNITS = {"DKK": 2, "SEK": 2, "NOK": 2, "EUR": 2}
+CURRENCIES = tuple(MINOR_UNITS)
 
 # Amount columns: up to 9,999,999,999.99 with two decimals (and a margin for 4-decimal costs).
 AMOUNT_MAX_DIGITS = 14
 AMOUNT_DECIMAL_PLACES = 2
+
+
+def minor_units(currency: str) -> int:
+    """Return the number of decimals of ``currency``; ``ValueError`` for an unknown one."""
+    try:
+        return MINOR_UNITS[currency]
+    except (KeyError, TypeError):
+        raise ValueError(f"{currency!r} is not a valid Currency") from None
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:
@@ -35,7 +38,7 @@ def quantize(amount: Decimal, currency: str) -> Decimal:
     """
     if isinstance(amount, float):
         raise TypeError("money must be Decimal, not float")
-    exponent = Decimal(1).scaleb(-MINOR_UNITS[Currency(currency)])
+    exponent = Decimal(1).scaleb(-minor_units(currency))
     return Decimal(amount).quantize(exponent, rounding=ROUND_HALF_UP)
 
 
@@ -50,7 +53,7 @@ class Money:
         if isinstance(self.amount, float):
             raise TypeError("money must be Decimal, not float")
         object.__setattr__(self, "amount", Decimal(self.amount))
-        Currency(self.currency)  # raises ValueError for an unknown currency
+        minor_units(self.currency)  # raises ValueError for an unknown currency
 
     def _same(self, other: Money) -> None:
         if self.currency != other.currency:
@@ -75,10 +78,3 @@ class Money:
 def vat_portion(gross: Decimal, rate_percent: Decimal, currency: str) -> Decimal:
     """Return the VAT contained in a VAT-inclusive ``gross`` amount at ``rate_percent``."""
     return quantize(gross * rate_percent / (Decimal(100) + rate_percent), currency)
-
-
-def money_field(**kwargs) -> models.DecimalField:
-    """An amount column with the house precision; pair it with a ``currency`` column."""
-    return models.DecimalField(
-        max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
-    )

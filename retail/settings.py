@@ -6,6 +6,8 @@ set, and with it off the deployment hardening below is on, so that
 ``manage.py check --deploy`` passes with the production environment.
 """
 
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -199,8 +201,42 @@ ORDERS_SMS_BACKEND = env.str(
 ORDERS_SMS_FILE_PATH = env.path("ORDERS_SMS_FILE_PATH", default=BASE_DIR / "var" / "sms.log")
 # A notification that keeps failing is retried each minute, then given up (status failed).
 ORDERS_NOTIFICATION_MAX_ATTEMPTS = env.int("ORDERS_NOTIFICATION_MAX_ATTEMPTS", default=8)
+# A row left in "sending" this long (its worker died mid-send) is claimed again.
+ORDERS_NOTIFICATION_STALE_SECONDS = 600
 # Days after purchase within which any line can be returned.
 ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
+
+# --- App settings ---------------------------------------------------------
+# Namespaced per app and read only through the app's conf.py, at call time.
+# Pricing: the VAT date of a channel without a store is taken in its market's zone.
+PRICING_MARKET_TIME_ZONES = {
+    "DK": "Europe/Copenhagen",
+    "SE": "Europe/Stockholm",
+    "NO": "Europe/Oslo",
+    "FI": "Europe/Helsinki",
+    "DE": "Europe/Berlin",
+}
+# Inventory: how long a reservation holds stock (a timedelta or seconds), stock feed chunks.
+INVENTORY_RESERVATION_TTL = timedelta(minutes=30)
+INVENTORY_FEED_CHUNK_SIZE = 10_000
+INVENTORY_FEED_LOCK_TIMEOUT_MS = 5_000
+# Loyalty: the members' customer group (member prices), sign-up bonus, points.
+LOYALTY_MEMBER_GROUP_CODE = "MEMBER"
+LOYALTY_SIGNUP_BONUS = 100
+LOYALTY_POINTS_TTL_DAYS = 730
+LOYALTY_POINTS_PER_UNIT = {"DKK": 1, "SEK": 1, "NOK": 1, "EUR": 7}
+LOYALTY_POINT_VALUE = {
+    "DKK": Decimal("0.05"),
+    "SEK": Decimal("0.07"),
+    "NOK": Decimal("0.07"),
+    "EUR": Decimal("0.007"),
+}
+# Imports (docs/imports.md): HQ's zone for dates without one, warnings, report sizes.
+IMPORTS_TIME_ZONE = "Europe/Copenhagen"
+IMPORTS_PRICE_CHANGE_WARN_PERCENT = 50
+IMPORTS_MAX_ERRORS = 1000
+IMPORTS_DIFF_SAMPLE = 200
+IMPORTS_LOOKUP_CHUNK = 900
 
 # --- Row locks (retail.locking) ---------------------------------------------
 # Rows locked against the global lock order raise LockOrderError (a latent deadlock);

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
-
+from imports import conf
 from imports.parsing import CellError, Table, cell_text, export_moment
 
 Progress = Callable[[int, int], None]
@@ -41,11 +40,6 @@ class Column:
     example: str = ""
 
 
-def sql_chunk() -> int:
-    """Values per ``IN (...)`` lookup; SQLite's old limit is 999 variables."""
-    return getattr(settings, "IMPORTS_LOOKUP_CHUNK", 900)
-
-
 def shown(value: object) -> str:
     """A value as the preview shows it (and as the export writes it)."""
     if value is None:
@@ -65,8 +59,8 @@ def shown(value: object) -> str:
 class Report:
     """Errors, warnings, counts and a sample of the diff, gathered while checking a file."""
 
-    max_errors: int = field(default_factory=lambda: getattr(settings, "IMPORTS_MAX_ERRORS", 1000))
-    sample_size: int = field(default_factory=lambda: getattr(settings, "IMPORTS_DIFF_SAMPLE", 200))
+    max_errors: int = field(default_factory=conf.max_errors)
+    sample_size: int = field(default_factory=conf.diff_sample)
     errors: list[dict] = field(default_factory=list)
     error_count: int = 0
     warnings: dict[str, list[dict]] = field(default_factory=dict)
@@ -169,8 +163,8 @@ def lookup(model, field_name: str, values, *, only=None) -> dict:
     values = sorted({v for v in values if v not in (None, "")})
     found = {}
     queryset = model.objects.all() if only is None else model.objects.only(*only)
-    for start in range(0, len(values), sql_chunk()):
-        chunk = values[start : start + sql_chunk()]
+    for start in range(0, len(values), conf.sql_chunk()):
+        chunk = values[start : start + conf.sql_chunk()]
         for obj in queryset.filter(**{f"{field_name}__in": chunk}):
             found[getattr(obj, field_name)] = obj
     return found

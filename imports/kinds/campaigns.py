@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from imports.conf import sql_chunk
 from imports.kinds import overlaps
 from imports.kinds.base import (
     CHANGED,
@@ -26,7 +27,6 @@ from imports.kinds.base import (
     headers_check,
     lookup,
     report_progress,
-    sql_chunk,
 )
 from imports.kinds.offers import IMPORTABLE_KINDS, offer_parse
 from imports.parsing import (

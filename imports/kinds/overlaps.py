@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from imports.kinds.base import sql_chunk
+from imports.conf import sql_chunk
 from pricing.selectors_import import active_campaign_ids_targeting, campaign_reaches
 from retail.models import Category, Product
 

@@ -16,8 +16,7 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 
-from django.conf import settings
-
+from imports.conf import price_change_warn_percent, sql_chunk
 from imports.kinds.base import (
     CHANGED,
     NEW,
@@ -29,7 +28,6 @@ from imports.kinds.base import (
     headers_check,
     report_progress,
     shown,
-    sql_chunk,
 )
 from imports.parsing import Table, cell_datetime, cell_decimal
 from pricing.errors import PricePeriodOverlapError
@@ -61,10 +59,6 @@ class Plan:
     rows: dict[int, list[PriceEntryRow]] = field(default_factory=lambda: defaultdict(list))
     numbers: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     lists: dict[int, object] = field(default_factory=dict)  # id -> PriceList
-
-
-def _threshold() -> Decimal:
-    return Decimal(str(getattr(settings, "IMPORTS_PRICE_CHANGE_WARN_PERCENT", 50)))
 
 
 def check(table: Table, *, at: datetime, report: Report, progress: Progress | None = None) -> Plan:
@@ -137,7 +131,7 @@ def _existing(wanted) -> dict[tuple[int, int], list]:
 def _diff(wanted, existing, products, plan: Plan, report: Report, at: datetime) -> None:
     costs = {pk: (cost, currency) for pk, cost, currency in products.values()}
     skus = {pk: sku for sku, (pk, _, _) in products.items()}
-    threshold = _threshold()
+    threshold = price_change_warn_percent()
     by_pair: dict[tuple[int, int], list] = defaultdict(list)
     for (list_id, product_id, valid_from), value in wanted.items():
         by_pair[(list_id, product_id)].append((valid_from, *value))

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from imports.conf import sql_chunk
 from imports.kinds.base import (
     CHANGED,
     NEW,
@@ -26,7 +27,6 @@ from imports.kinds.base import (
     headers_check,
     lookup,
     report_progress,
-    sql_chunk,
 )
 from imports.parsing import Table, cell_bool, cell_decimal, cell_list
 from retail.errors import InvalidGtinError

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from imports.conf import sql_chunk
 from imports.kinds.base import (
     CHANGED,
     NEW,
@@ -22,7 +23,6 @@ from imports.kinds.base import (
     headers_check,
     lookup,
     report_progress,
-    sql_chunk,
 )
 from imports.parsing import Table, cell_int
 from inventory.resources import StockCountResource

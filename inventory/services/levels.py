@@ -26,10 +26,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
@@ -44,18 +43,6 @@ from retail.models import Product, Store
 
 Pair = tuple[int, int]  # (location_id, product_id): the lock order of stock rows
 T = TypeVar("T")
-
-DEFAULT_RESERVATION_TTL = timedelta(minutes=30)
-
-
-def reservation_ttl() -> timedelta:
-    """How long a reservation holds stock unless the caller says otherwise.
-
-    ``settings.INVENTORY_RESERVATION_TTL``: a ``timedelta`` or a number of seconds.
-    """
-    ttl = getattr(settings, "INVENTORY_RESERVATION_TTL", DEFAULT_RESERVATION_TTL)
-    return ttl if isinstance(ttl, timedelta) else timedelta(seconds=ttl)
-
 
 # --- input -----------------------------------------------------------------
 

@@ -35,12 +35,12 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from inventory.conf import reservation_ttl
 from inventory.errors import InvalidReservationExpiryError
 from inventory.models import Reservation, StockLevel
 from inventory.services.levels import (
     Line,
     lines_sum,
-    reservation_ttl,
     short_line,
     shortage_error,
 )
@@ -220,10 +220,22 @@ def _row_params(reservation: Reservation) -> dict:
     }
 
 
+_FIELDS = [f.attname for f in Reservation._meta.concrete_fields]
+_RELATIONS = [f.name for f in Reservation._meta.concrete_fields if f.is_relation]
+
+
 def _saved(reservation: Reservation, pk: int) -> Reservation:
+    """The reservation as loaded from the row the statement inserted (its values, this pk).
+
+    ``from_db`` marks it saved in this database without a query; the related
+    objects the caller passed in are kept, so reaching them costs none either.
+    """
     reservation.pk = pk
-    reservation._state.adding, reservation._state.db = False, connection.alias
-    return reservation
+    values = [getattr(reservation, attname) for attname in _FIELDS]
+    saved = Reservation.from_db(connection.alias, _FIELDS, values)
+    for name in _RELATIONS:
+        setattr(saved, name, getattr(reservation, name))
+    return saved
 
 
 def _reserve_in_one_statement(

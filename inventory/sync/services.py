@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
-from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from inventory import conf
 from inventory.models import StockFeedRun
 from inventory.sync.apply_orm import chunk_apply_orm
 from inventory.sync.apply_sql import ChunkRetry, chunk_apply_sql
@@ -32,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 Status = StockFeedRun.Status
 FINISHED = (Status.SUCCEEDED, Status.REJECTED)
-DEFAULT_CHUNK_SIZE = 10_000
 CHUNK_ATTEMPTS = 5
 # SQLSTATEs after which a chunk is simply run again: deadlock, lock timeout, serialization.
 RETRYABLE_SQLSTATES = {"40P01", "55P03", "40001"}
@@ -118,7 +117,7 @@ def stock_feed_apply(
     outside one.  Unexpected errors mark the run ``failed`` and propagate.
     """
     at = at or timezone.now()
-    size = chunk_size or getattr(settings, "INVENTORY_FEED_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)
+    size = chunk_size or conf.feed_chunk_size()
     if set_based is None:
         set_based = connection.vendor == "postgresql"
     if set_based and connection.vendor != "postgresql":
@@ -219,7 +218,7 @@ def _chunk_commit(
     then sees the progress and skips what is done.  Returns False when the
     run was finished meanwhile.
     """
-    timeout = getattr(settings, "INVENTORY_FEED_LOCK_TIMEOUT_MS", 5_000)
+    timeout = conf.feed_lock_timeout_ms()
     for attempt in range(1, CHUNK_ATTEMPTS + 1):
         try:
             with transaction.atomic():

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from loyalty import conf
 from loyalty.errors import AlreadyMemberError
 from loyalty.models import Membership, PointsEntry
 from retail import locking
@@ -19,8 +19,8 @@ MEMBER_NUMBER_BASE = 100_000_000  # 9 digits + 1 Luhn check digit = 10 digits
 
 
 def member_group() -> CustomerGroup:
-    """Return the MEMBER customer group, creating it when missing."""
-    code = getattr(settings, "MEMBER_GROUP_CODE", "MEMBER")
+    """Return the members' group (``LOYALTY_MEMBER_GROUP_CODE``), creating it when missing."""
+    code = conf.member_group_code()
     group, _ = CustomerGroup.objects.get_or_create(
         code=code, defaults={"name": "Club members", "kind": CustomerGroup.Kind.MEMBER}
     )
@@ -62,7 +62,7 @@ def membership_join(*, customer: Customer, channel=None, at: datetime | None = N
         )
         Customer.objects.filter(pk=locked.pk).update(member_number=number)
         CustomerGroupMembership.objects.get_or_create(customer=locked, group=member_group())
-        bonus = int(getattr(settings, "LOYALTY_SIGNUP_BONUS", 100))
+        bonus = conf.signup_bonus()
         if bonus > 0:
             _credit(
                 membership_id=membership.pk,

@@ -16,24 +16,17 @@ import math
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from loyalty import conf
 from loyalty.errors import InsufficientPointsError, SourceKeyReusedError
 from loyalty.models import Membership, PointsEntry
 from retail import locking
 from retail.errors import DomainError
 from retail.money import quantize
 
-DEFAULT_POINTS_PER_UNIT = {"DKK": 1, "SEK": 1, "NOK": 1, "EUR": 7}
-DEFAULT_POINT_VALUE = {
-    "DKK": Decimal("0.05"),
-    "SEK": Decimal("0.07"),
-    "NOK": Decimal("0.07"),
-    "EUR": Decimal("0.007"),
-}
 CREDIT_KINDS = (
     PointsEntry.Kind.EARN,
     PointsEntry.Kind.BONUS,
@@ -53,17 +46,15 @@ class InvalidPointsError(DomainError):
 
 
 def _ttl() -> timedelta:
-    return timedelta(days=getattr(settings, "LOYALTY_POINTS_TTL_DAYS", 730))
+    return conf.points_ttl()
 
 
 def _rate(currency: str) -> Decimal:
-    rates = getattr(settings, "LOYALTY_POINTS_PER_UNIT", DEFAULT_POINTS_PER_UNIT)
-    return Decimal(str(rates[currency]))
+    return conf.points_per_unit(currency)
 
 
 def _point_value(currency: str) -> Decimal:
-    values = getattr(settings, "LOYALTY_POINT_VALUE", DEFAULT_POINT_VALUE)
-    return Decimal(str(values[currency]))
+    return conf.point_value(currency)
 
 
 def points_value(points: int, currency: str) -> Decimal:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from orders.models.sales import Order, OrderLine, Tender
 from retail.models import Channel, Store
-from retail.money import Currency, money_field
+from retail.money_fields import Currency, money_field
 
 
 class Return(models.Model):

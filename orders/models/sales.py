@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from retail.models import Channel, Customer, Product, Store
-from retail.money import Currency, money_field
+from retail.money_fields import Currency, money_field
 
 
 class Order(models.Model):

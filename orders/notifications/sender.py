@@ -20,6 +20,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Q
 from django.utils import timezone
 
+from orders import conf
 from orders.models import Notification
 from orders.notifications.render import QR_CONTENT_ID, RenderedNotification, notification_render
 from orders.notifications.sms import get_sms_backend
@@ -31,17 +32,9 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=1)
 
 
-def _max_attempts() -> int:
-    return getattr(settings, "ORDERS_NOTIFICATION_MAX_ATTEMPTS", 8)
-
-
-def _stale_after() -> timedelta:
-    return timedelta(seconds=getattr(settings, "ORDERS_NOTIFICATION_STALE_SECONDS", 600))
-
-
 def _claimable(at: datetime) -> Q:
     return Q(status=Notification.Status.PENDING) | Q(
-        status=Notification.Status.SENDING, claimed_at__lt=at - _stale_after()
+        status=Notification.Status.SENDING, claimed_at__lt=at - conf.notification_stale_after()
     )
 
 
@@ -94,7 +87,7 @@ def notification_send_now(*, notification_id: int, at: datetime | None = None) -
         _deliver(row, message)
     except Exception as exc:
         attempts = row.attempts + 1
-        gave_up = attempts >= _max_attempts()
+        gave_up = attempts >= conf.notification_max_attempts()
         logger.warning(
             "notification %s (%s %s) attempt %s failed%s",
             row.pk,
@@ -127,7 +120,7 @@ def notifications_due(*, at: datetime, limit: int) -> list[int]:
         Q(claimed_at__isnull=True) | Q(claimed_at__lte=before),
         status=Notification.Status.PENDING,
         created_at__lte=before,
-    ) | Q(status=Notification.Status.SENDING, claimed_at__lt=at - _stale_after())
+    ) | Q(status=Notification.Status.SENDING, claimed_at__lt=at - conf.notification_stale_after())
     return list(
         Notification.objects.filter(due)
         .order_by("created_at", "pk")

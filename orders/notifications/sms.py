@@ -37,13 +37,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
-from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from orders import conf
 
 logger = logging.getLogger(__name__)
 
@@ -64,17 +63,11 @@ class ConsoleSmsBackend(BaseSmsBackend):
         sys.stdout.flush()
 
 
-def sms_file_path() -> Path:
-    """Where ``FileSmsBackend`` writes: the setting, then the environment, then ``var/sms.log``."""
-    path = getattr(settings, "ORDERS_SMS_FILE_PATH", None) or os.environ.get("ORDERS_SMS_FILE_PATH")
-    return Path(path) if path else Path(settings.BASE_DIR) / "var" / "sms.log"
-
-
 class FileSmsBackend(BaseSmsBackend):
-    """Append each message as one JSON line to ``sms_file_path()`` (development, tests)."""
+    """Append each message as one JSON line to ``ORDERS_SMS_FILE_PATH`` (development, tests)."""
 
     def send(self, *, to: str, text: str) -> None:
-        path = sms_file_path()
+        path = conf.sms_file_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(
             {"to": to, "text": text, "at": timezone.now().isoformat()}, ensure_ascii=False
@@ -86,5 +79,4 @@ class FileSmsBackend(BaseSmsBackend):
 
 def get_sms_backend() -> BaseSmsBackend:
     """Return an instance of the class named by ``settings.ORDERS_SMS_BACKEND``."""
-    path = getattr(settings, "ORDERS_SMS_BACKEND", "orders.notifications.sms.ConsoleSmsBackend")
-    return import_string(path)()
+    return import_string(conf.sms_backend_path())()

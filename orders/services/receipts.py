@@ -25,7 +25,7 @@ from orders.services.receipt_lines import ReceiptLine, ReceiptTender, lines_chec
 from orders.services.vat import lines_vat_json
 from retail import locking
 from retail.models import Channel, Customer, Store
-from retail.money import Currency
+from retail.money import CURRENCIES
 
 __all__ = ["ReceiptLine", "ReceiptTender", "receipt_find", "receipt_order_create", "receipt_record"]
 
@@ -70,7 +70,7 @@ def receipt_record(
     if existing is not None:
         return existing, False
     currency = currency or channel.currency
-    if currency not in Currency.values:
+    if currency not in CURRENCIES:
         raise ReceiptInvalidError("Unknown currency.", field="currency")
     rows = lines_check(lines, store=store, currency=currency, sold_at=sold_at)
     total = sum((row.total_amount for row in rows), Decimal(0))

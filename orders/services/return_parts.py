@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import F
 
 from inventory.selectors import channel_warehouse
 from inventory.services import stock_adjust, stock_record_return
+from orders import conf
 from orders.errors import ReturnNotAllowedError, ReturnWindowClosedError
 from orders.models import Order, OrderLine, Return, ReturnLine
 from orders.services.numbers import return_number_new
 from retail.models import Channel, Product, Store
-from retail.money import MINOR_UNITS, Currency, quantize
+from retail.money import minor_units, quantize
 
 RETURNABLE = (Order.Status.COLLECTED, Order.Status.SHIPPED, Order.Status.COMPLETED)
 NOT_HANDED_OVER = (OrderLine.Status.REMOVED, OrderLine.Status.SUBSTITUTED)
@@ -63,7 +63,7 @@ def units_refund(
         return quantize(Decimal(0), currency)
     if returned + count >= quantity:
         return quantize(left, currency)
-    exponent = MINOR_UNITS[Currency(currency)]
+    exponent = minor_units(currency)
     minor = int(quantize(total, currency).scaleb(exponent))
     base, extra = divmod(minor, quantity)
 
@@ -93,7 +93,7 @@ def return_check(
             "The order has not been handed over yet.", field="order", extra={"status": order.status}
         )
     bought = order.closed_at or order.placed_at
-    days = settings.ORDERS_RETURN_DAYS
+    days = conf.return_days()
     if at > bought + timedelta(days=days):
         raise ReturnWindowClosedError(
             extra={"purchased_at": bought.isoformat(), "return_days": days}

@@ -2,8 +2,9 @@
 
 A campaign is edited as a model: the receivers in ``pricing.receivers`` bump
 the rules revision on every save, so offline tills see the change.  The
-status actions save each campaign (never a bulk ``update``, which would skip
-that bump).  Coupon batches are generated through ``coupon_batch_generate``.
+status actions (activate, pause, end) go through ``campaign_status_set``,
+which checks the transition under a row lock and bumps the revision.  Coupon
+batches are generated through ``coupon_batch_generate``.
 """
 
 from django import forms
@@ -13,22 +14,18 @@ from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from pricing.admin.coupons import coupon_codes_csv
+from pricing.errors import CampaignStatusTransitionError
 from pricing.models import Campaign, CampaignTarget, CouponCode, ProductSet
+from pricing.services.campaigns import campaign_status_set
 from pricing.services.coupons import coupon_batch_generate
 from retail.errors import DomainError
-
-# Which statuses each action may leave; an ended campaign stays ended (copy it instead).
-STATUS_ACTIONS = {
-    Campaign.Status.ACTIVE: (Campaign.Status.DRAFT, Campaign.Status.PAUSED),
-    Campaign.Status.PAUSED: (Campaign.Status.ACTIVE,),
-    Campaign.Status.ENDED: (Campaign.Status.DRAFT, Campaign.Status.ACTIVE, Campaign.Status.PAUSED),
-}
 
 
 @admin.register(ProductSet)
@@ -162,14 +159,14 @@ class CampaignAdmin(admin.ModelAdmin):
         )
 
     def _set_status(self, request, queryset, status: str) -> None:
-        allowed_from = STATUS_ACTIONS[status]
+        at = timezone.now()
         changed = skipped = 0
         for campaign in queryset:
-            if campaign.status not in allowed_from:
+            try:
+                campaign_status_set(campaign=campaign, status=status, at=at)
+            except CampaignStatusTransitionError:
                 skipped += 1
                 continue
-            campaign.status = status
-            campaign.save(update_fields=["status", "updated_at"])
             changed += 1
         label = Campaign.Status(status).label.lower()
         self.message_user(

@@ -164,7 +164,8 @@ class CouponCodeAdmin(ServiceErrorMixin, admin.ModelAdmin):
         if not obj.is_active:
             coupon.is_active = False
             coupon.save(update_fields=["is_active"])
-        obj.pk, obj.code, obj._state.adding = coupon.pk, coupon.code, False
+        # The add view goes on with ``obj`` (log entry, message, redirect): the row's pk and code.
+        obj.pk, obj.code = coupon.pk, coupon.code
 
     @admin.action(description=_("Export codes as CSV"), permissions=["view"])
     def export_codes(self, request, queryset):

@@ -234,8 +234,8 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
             user=request.user,
             source=PriceChange.Source.ADMIN,
         )
+        # The admin view goes on with ``obj`` (log entry, redirect): it needs the row's pk.
         obj.pk = entry.pk
-        obj._state.adding = False
 
     def delete_model(self, request, obj):
         price_entry_delete(entry=obj, user=request.user, source=PriceChange.Source.ADMIN)

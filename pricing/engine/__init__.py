@@ -1,7 +1,8 @@
 """The pricing engine: a pure function from (basket, context, rules) to a priced basket.
 
-It imports no Django model and touches no database; see ``types`` for its inputs
-and outputs and ``engine.price_basket`` for the entry point.
+It imports no Django (import-linter and ``tests/pricing/test_engine_pure.py``
+hold it to that) and touches no database; see ``types`` for its inputs and
+outputs and ``engine.price_basket`` for the entry point.
 """
 
 from pricing.engine.engine import (

@@ -46,7 +46,7 @@ from pricing.engine.units import UNDISCOUNTED, ZERO
 from pricing.engine.vat import vat_breakdown
 from pricing.errors import InvalidQuantityError, NoPriceError
 from retail.errors import UnknownProductError
-from retail.money import MINOR_UNITS, Currency, quantize, vat_portion
+from retail.money import minor_units, quantize, vat_portion
 
 __all__ = ["best_base_price", "price_basket", "unit_offer_price", "unit_offer_prices"]
 
@@ -120,7 +120,7 @@ def _basket_build(
     lines: Sequence[BasketLine], context: PricingContext, rules: Rules
 ) -> tuple[Basket, list[PriceRule]]:
     """The basket's products and, per line, the price rule that sets its base price."""
-    places = MINOR_UNITS[Currency(context.currency)]
+    places = minor_units(context.currency)
     prices = _prices_by_product(rules.prices)
     products = []
     base = []
@@ -201,7 +201,7 @@ def unit_offer_prices(
     price are left out of the answer.
     """
     known = [pid for pid in dict.fromkeys(product_ids) if pid in rules.products]
-    places = MINOR_UNITS[Currency(context.currency)]
+    places = minor_units(context.currency)
     listing = Basket(
         currency=context.currency,
         places=places,

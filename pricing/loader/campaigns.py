@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import connection
 
+from pricing.engine.kinds import KINDS
 from pricing.engine.types import CampaignRule, PricingContext, ProductInfo, Target
 from pricing.loader.scope import codes_of, ids_of, in_scope, scope_columns
 from pricing.loader.sql import (
@@ -23,6 +25,8 @@ from pricing.loader.sql import (
     to_percent,
 )
 from pricing.models import Campaign, CampaignKind
+
+logger = logging.getLogger(__name__)
 
 # Kinds that apply to the whole basket when they have no include target of their own.
 BASKET_WIDE_KINDS = (CampaignKind.SPEND_THRESHOLD, CampaignKind.GIFT_WITH_PURCHASE)
@@ -155,6 +159,9 @@ def campaigns_load(
     once).  Every change to a campaign, its targets or its scope bumps the
     revision in the same transaction, so nothing kept can be stale.  Inside a
     transaction, which may hold uncommitted rule changes, nothing is kept.
+
+    A campaign of a kind the engine does not know is loaded (the engine
+    ignores it) and logged as a warning naming its code and kind.
     """
     products = list(products)
     if not products:
@@ -285,6 +292,15 @@ def _campaign_rule(row) -> CampaignRule:
         groups,
         packed,
     ) = row
+    if kind not in KINDS:
+        # The engine ignores a kind it does not know (so one bad row cannot stop every
+        # checkout); say so, once per built rule, instead of letting it vanish unnoticed.
+        logger.warning(
+            "Campaign %s has kind %r, which the pricing engine does not know; it gives no "
+            "discount.",
+            code,
+            kind,
+        )
     target, components = campaign_targets(kind, packed)
     return CampaignRule(
         campaign_id=pk,

@@ -14,22 +14,13 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 
+from pricing import conf
 from pricing.engine.types import PricingContext, ProductInfo
 from pricing.errors import VatRateMissingError
 from pricing.loader.sql import in_list, joined, list_param, statement, to_date, to_percent
 from retail.models import Category
-
-# A channel without a store takes the VAT date in its market's time zone.
-DEFAULT_MARKET_TIME_ZONES = {
-    "DK": "Europe/Copenhagen",
-    "SE": "Europe/Stockholm",
-    "NO": "Europe/Oslo",
-    "FI": "Europe/Helsinki",
-    "DE": "Europe/Berlin",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +193,7 @@ def _vat_in_force(periods: list[tuple], *, context: PricingContext) -> dict[int,
     if not periods:
         return {}
     _, _, _, _, market, time_zone = periods[0]
-    zones = getattr(settings, "PRICING_MARKET_TIME_ZONES", DEFAULT_MARKET_TIME_ZONES)
-    zone = time_zone or zones.get(market, settings.TIME_ZONE)
+    zone = time_zone or conf.market_time_zone(market)
     day = context.at.astimezone(zoneinfo.ZoneInfo(zone)).date()
     rates = {}
     for vat_class_id, rate, valid_from, valid_to, _, _ in periods:

@@ -126,9 +126,9 @@ class ApiClientAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
             super().save_model(request, obj, form, change)
             return
         client = api_client_create(name=obj.name, channel=obj.channel, store=obj.store)
+        # The add view goes on with ``obj`` (log entry, redirect): it needs the row's pk.
         obj.pk = client.pk
         obj.created_at = client.created_at
-        obj._state.adding = False
         self.message_user(
             request,
             _("The client has no key yet: select it and run 'Rotate key' to issue one."),

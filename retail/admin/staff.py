@@ -79,8 +79,8 @@ class StaffProfileAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
         profile = staff_assign_role(
             user=obj.user, role=form.cleaned_data["role"], stores=list(form.cleaned_data["stores"])
         )
+        # The add view goes on with ``obj`` (inlines, log entry, redirect): it needs the pk.
         obj.pk = profile.pk
-        obj._state.adding = False
 
     def save_related(self, request, form, formsets, change):
         # staff_assign_role has set the stores already; the form must not set them again.

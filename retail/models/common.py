@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from retail.money import Currency  # noqa: F401  (re-exported for models and schema)
+from retail.money_fields import Currency  # noqa: F401  (re-exported for models and schema)
 
 
 class Language(models.TextChoices):

@@ -68,11 +68,12 @@ def test_stock_reserve_holds_every_line_and_records_who_and_until_when():
 
 def test_stock_reserve_ttl_defaults_to_the_setting(settings):
     store, product = stocked(on_hand=5)
+    default = settings.INVENTORY_RESERVATION_TTL  # retail/settings.py's
     settings.INVENTORY_RESERVATION_TTL = timedelta(minutes=45)
     assert reserve(store, product).expires_at == NOW + timedelta(minutes=45)
     settings.INVENTORY_RESERVATION_TTL = 120  # seconds work too
     assert reserve(store, product).expires_at == NOW + timedelta(seconds=120)
-    del settings.INVENTORY_RESERVATION_TTL
+    settings.INVENTORY_RESERVATION_TTL = default
     assert reserve(store, product).expires_at == NOW + timedelta(minutes=30)
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from retail.errors import InvalidGtinError
 from retail.gtin import gtin14, gtin_validate, gtin_with_check_digit
-from retail.money import Money, quantize, vat_portion
+from retail.money import CURRENCIES, MINOR_UNITS, Money, minor_units, quantize, vat_portion
+from retail.money_fields import Currency
 
 
 @pytest.mark.parametrize(
@@ -29,6 +30,18 @@ def test_money_refuses_mixing_currencies():
         "amount": "3.10",
         "currency": "DKK",
     }
+
+
+def test_money_currencies_are_the_currency_choices():
+    assert set(CURRENCIES) == set(Currency.values) == set(MINOR_UNITS)
+
+
+def test_money_unknown_currency_is_a_value_error():
+    with pytest.raises(ValueError, match="'XYZ' is not a valid Currency"):
+        minor_units("XYZ")
+    with pytest.raises(ValueError, match="not a valid Currency"):
+        Money(Decimal("1"), "XYZ")
+    assert minor_units(Currency.DKK) == 2
 
 
 def test_vat_portion_of_vat_inclusive_price():
