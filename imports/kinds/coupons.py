@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from imports.conf import sql_chunk
 from imports.kinds.base import (
     NEW,
     UNCHANGED,
@@ -21,7 +22,6 @@ from imports.kinds.base import (
     RowReader,
     headers_check,
     report_progress,
-    sql_chunk,
 )
 from imports.parsing import Table, cell_datetime, cell_int
 from pricing.coupon_checks import coupon_code_normalise
