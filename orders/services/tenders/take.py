@@ -47,9 +47,9 @@ def tenders_take(
     the caller's transaction: raises loyalty's errors (wrong PIN,
     insufficient balance, ...), and then nothing of it stays.
     """
-    account_pk = stored_value_account_ids(
-        codes=[tender.code for tender, _ in plan if tender.kind in STORED_VALUE_KINDS]
-    )
+    codes = [tender.code for tender, _ in plan if tender.kind in STORED_VALUE_KINDS]
+    # One card needs no ordering among cards (and no query to find its pk).
+    account_pk = stored_value_account_ids(codes=codes) if len(codes) > 1 else {}
 
     def lock_order(index: int):
         tender = plan[index][0]
