@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from pricing.errors import CampaignStatusTransitionError
 from pricing.models import Campaign
 from pricing.services.revision import rules_revision_bump
+from retail import locking
 
 Status = Campaign.Status
 
@@ -35,12 +35,9 @@ def campaign_status_set(*, campaign: Campaign, status: str, at: datetime | None 
     """
     at = at or timezone.now()
     status = Status(status)
-    with transaction.atomic():
-        current = (
-            Campaign.objects.select_for_update()
-            .values_list("status", flat=True)
-            .get(pk=campaign.pk)
-        )
+    with locking.atomic():
+        (locked,) = locking.rows_lock(Campaign.objects.filter(pk=campaign.pk).only("status"))
+        current = locked.status
         if current not in CAMPAIGN_STATUS_FROM.get(status, ()):
             raise CampaignStatusTransitionError(
                 field="status",
