@@ -21,8 +21,8 @@ from inventory.services.levels import (
     movement_new,
     movement_replay,
     movements_save,
-    post_once,
 )
+from retail.ledger import post_once
 from retail.models import Product, Store
 
 
@@ -62,8 +62,10 @@ def movement_post(
     raise, return None to post nothing (then None is returned), or return the
     ``Posting``, which is inserted with ``on_hand_after = on_hand + quantity``
     while on hand moves by the quantities posted.  Runs in its own
-    transaction (a savepoint when nested).  Raises StockSourceKeyReusedError
-    when the key posted something else.
+    transaction (a savepoint when nested): a concurrent post of the same key
+    on another item makes our insert fail on the unique source key, and then
+    nothing of ours is kept and the winner's movement is returned.  Raises
+    StockSourceKeyReusedError when the key posted something else.
     """
 
     def find() -> StockMovement | None:
