@@ -90,20 +90,27 @@ def stored_value_issue(
             issue_source_key=source_key,
         )
         if not inactive:
-            Entry.objects.create(
-                account=account,
-                kind=Entry.Kind.ISSUE,
-                amount=value,
-                balance_after=value,
-                source_key=source_key,
-                actor=actor,
-                channel=channel,
-                at=at,
+            _issue_entry(
+                account, amount=value, source_key=source_key, actor=actor, channel=channel, at=at
             )
         return account
 
     account = post_once(post=post, find=find)
     return account, account.code
+
+
+def _issue_entry(account, *, amount, source_key, actor, channel, at) -> StoredValueEntry:
+    """The ISSUE entry of the first load of ``amount`` onto an empty account."""
+    return Entry.objects.create(
+        account=account,
+        kind=Entry.Kind.ISSUE,
+        amount=amount,
+        balance_after=amount,
+        source_key=source_key,
+        actor=actor,
+        channel=channel,
+        at=at,
+    )
 
 
 def _issue_replay(source_key, *, kind, currency, amount) -> StoredValueAccount | None:
@@ -151,15 +158,8 @@ def gift_card_activate(
         ).update(status=Account.Status.ACTIVE, balance=value)
         if rows != 1:
             raise AlreadyActiveError()
-        return Entry.objects.create(
-            account=account,
-            kind=Entry.Kind.ISSUE,
-            amount=value,
-            balance_after=value,
-            source_key=source_key,
-            actor=actor,
-            channel=channel,
-            at=at,
+        return _issue_entry(
+            account, amount=value, source_key=source_key, actor=actor, channel=channel, at=at
         )
 
 
