@@ -22,6 +22,7 @@ from imports.kinds import KINDS
 from imports.models import ImportKind, ImportRun
 from imports.services import import_run_confirm, import_run_create, import_run_progress
 from imports.templates_files import template_workbook
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
 
 Status = ImportRun.Status
@@ -62,7 +63,7 @@ class ExportForm(forms.Form):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "kind",
@@ -80,15 +81,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("uploaded_by", "api_client")
     change_list_template = "admin/imports/importrun/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         busy = ImportRun.objects.filter(status__in=BUSY).exists()

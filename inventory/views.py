@@ -30,8 +30,8 @@ from inventory.models import Reservation
 from inventory.selectors import availability_across_stores
 from inventory.services import reservation_release, stock_reserve
 from retail.models import Store
-from retail.selectors import product_find_by_code, staff_profile_for, stores_for_user
-from retail.store.access import current_store, forbidden, staff_required
+from retail.selectors import product_find_by_code, stores_for_user
+from retail.store.access import forbidden, page_context, staff_required
 
 MAX_CODE_LENGTH = 100
 # References are namespaced by who places them ("order:1042"); a staff hold's note, if any,
@@ -40,16 +40,8 @@ HOLD_PREFIX = "hold:"
 
 
 def _page_context(request) -> dict:
-    """The base template's context: the store the user works in, its time zone, their role."""
     stores = stores_for_user(request.user)
-    profile = staff_profile_for(request.user)
-    store = current_store(request, stores)
-    return {
-        "store": store,
-        "store_tz": store.time_zone if store else "UTC",
-        "role": profile.get_role_display() if profile else _("Superuser"),
-        "own_stores": stores,
-    }
+    return {**page_context(request, stores), "own_stores": stores}
 
 
 def _rows_own_first(rows, store: Store | None):

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from inventory.admin.stock import ReadOnlyAdminMixin
 from inventory.models import StockFeedRun
 from inventory.sync.feed import run_progress
 from inventory.sync.services import stock_feed_requeue, stock_feed_submit
+from retail.admin.readonly import ReadOnlyAdminMixin
 from retail.errors import DomainError
 
 SHOWN = 200  # errors and unknown SKUs listed on a run's page

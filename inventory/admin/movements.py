@@ -6,11 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from inventory.admin.filters import LocationFilter
 from inventory.admin.stock import gtin_search
 from inventory.models import StockMovement
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.admin.scoping import StoreScopedAdminMixin
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
+class StockMovementAdmin(ViewOnlyAdminMixin, StoreScopedAdminMixin, admin.ModelAdmin):
     store_lookup = "location"
     list_display = (
         "created_at",
@@ -34,15 +35,6 @@ class StockMovementAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("who"))
     def who(self, obj):
         return obj.actor or obj.actor_label or "—"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def lookup_allowed(self, lookup, value, request=None):
         # The "all movements of this item" link from a stock row filters by product.

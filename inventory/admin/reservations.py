@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from inventory.admin.filters import LocationFilter
-from inventory.admin.stock import ReadOnlyAdminMixin
 from inventory.models import Reservation
 from inventory.services import reservation_release
+from retail.admin.readonly import ReadOnlyAdminMixin
 from retail.admin.scoping import StoreScopedAdminMixin
 
 

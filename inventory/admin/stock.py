@@ -22,24 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from inventory.admin.filters import CategoryFilter, LocationFilter
 from inventory.models import StockLevel, StockMovement
 from inventory.services import stock_adjust, stock_count
+from retail.admin.readonly import ReadOnlyAdminMixin
 from retail.admin.scoping import StoreScopedAdminMixin
 from retail.errors import DomainError, InvalidGtinError
 from retail.gtin import gtin14
 
 RECENT_MOVEMENTS = 20
-
-
-class ReadOnlyAdminMixin:
-    """Rows written only by services: no add, no delete, every field read-only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
 
 def gtin_search(queryset, search_term: str, lookup: str):

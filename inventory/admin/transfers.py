@@ -3,8 +3,8 @@
 from django.contrib import admin
 from django.db.models import Q
 
-from inventory.admin.stock import ReadOnlyAdminMixin
 from inventory.models import Transfer, TransferLine
+from retail.admin.readonly import ReadOnlyAdminMixin
 from retail.admin.scoping import StoreScopedAdminMixin
 from retail.selectors import stores_for_user, user_sees_all_stores
 

@@ -1,7 +1,7 @@
 """Internal helpers of the stock services: lock (and create) stock rows, post movements.
 
-Apart from ``post_once``, nothing here opens a transaction: the helpers run
-inside the calling service's ``transaction.atomic()``.
+Nothing here opens a transaction: the helpers run inside the calling
+service's ``transaction.atomic()``.
 
 Lock order, the one rule that keeps the services free of deadlocks:
 
@@ -24,12 +24,10 @@ order too (for example, reserve before anything that locks reservations).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
 
-from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from inventory.errors import (
@@ -42,7 +40,6 @@ from retail import locking
 from retail.models import Product, Store
 
 Pair = tuple[int, int]  # (location_id, product_id): the lock order of stock rows
-T = TypeVar("T")
 
 # --- input -----------------------------------------------------------------
 
@@ -235,25 +232,6 @@ def movement_replay(
             field="source_key", extra={"source_key": source_key, "movement_id": found.pk}
         )
     return found
-
-
-def post_once(*, find: Callable[[], T | None], post: Callable[[], T]) -> T:
-    """Run ``post`` in its own transaction (a savepoint when nested); keep its first result.
-
-    ``post`` locks the stock row and then calls ``find``, so a replay of the
-    same source key on the same item returns the earlier result (the
-    re-check after the lock).  A concurrent post of the same key on another
-    item makes our insert fail on the unique source key; then nothing of
-    ours is kept and the winner's result is returned.
-    """
-    try:
-        with transaction.atomic():
-            return post()
-    except IntegrityError:
-        found = find()
-        if found is None:
-            raise
-        return found
 
 
 # --- reservations under a held stock row -------------------------------------

@@ -17,16 +17,11 @@ from inventory.errors import (
 from inventory.models import StockMovement
 from inventory.services.levels import (
     check_positive,
-    level_change,
-    level_lock,
-    movement_new,
-    movement_replay,
-    movements_save,
-    post_once,
     release_to_fit,
     short_line,
     shortage_error,
 )
+from inventory.services.posting import Posting, movement_post
 from retail.models import Product, Store
 
 Kind = StockMovement.Kind
@@ -53,36 +48,18 @@ def stock_receive(
     """
     check_positive(quantity)
     at = at or timezone.now()
-
-    def find():
-        return movement_replay(
-            source_key, location=location, product=product, kind=Kind.RECEIPT, quantity=quantity
-        )
-
-    def post():
-        level = level_lock(location, product, create=True)
-        if (earlier := find()) is not None:
-            return earlier
-        (movement,) = movements_save(
-            [
-                movement_new(
-                    level=level,
-                    kind=Kind.RECEIPT,
-                    quantity=quantity,
-                    on_hand_after=level.on_hand + quantity,
-                    source_key=source_key,
-                    source_document=source_document,
-                    reason=reason,
-                    actor=actor,
-                    actor_label=actor_label,
-                    at=at,
-                )
-            ]
-        )
-        level_change(level, at=at, on_hand=quantity)
-        return movement
-
-    return post_once(find=find, post=post)
+    return movement_post(
+        location=location,
+        product=product,
+        kind=Kind.RECEIPT,
+        source_key=source_key,
+        quantity=quantity,
+        plan=lambda level: Posting(quantity, reason),
+        source_document=source_document,
+        actor=actor,
+        actor_label=actor_label,
+        at=at,
+    )
 
 
 def stock_adjust(
@@ -113,36 +90,23 @@ def stock_adjust(
         raise StockReasonRequiredError(field="reason")
     at = at or timezone.now()
 
-    def find():
-        return movement_replay(
-            source_key, location=location, product=product, kind=Kind.ADJUSTMENT, quantity=quantity
-        )
-
-    def post():
-        level = level_lock(location, product, create=quantity > 0)
-        if (earlier := find()) is not None:
-            return earlier
+    def plan(level):
         if level is None or level.on_hand - level.reserved + quantity < 0:
             raise shortage_error(location, [short_line(product, -quantity, level)])
-        (movement,) = movements_save(
-            [
-                movement_new(
-                    level=level,
-                    kind=Kind.ADJUSTMENT,
-                    quantity=quantity,
-                    on_hand_after=level.on_hand + quantity,
-                    source_key=source_key,
-                    reason=reason,
-                    actor=actor,
-                    actor_label=actor_label,
-                    at=at,
-                )
-            ]
-        )
-        level_change(level, at=at, on_hand=quantity)
-        return movement
+        return Posting(quantity, reason)
 
-    return post_once(find=find, post=post)
+    return movement_post(
+        location=location,
+        product=product,
+        kind=Kind.ADJUSTMENT,
+        source_key=source_key,
+        quantity=quantity,
+        plan=plan,
+        create=quantity > 0,
+        actor=actor,
+        actor_label=actor_label,
+        at=at,
+    )
 
 
 def stock_count(
@@ -170,15 +134,7 @@ def stock_count(
         raise InvalidStockQuantityError("A count is a whole number, zero or more.", field="counted")
     at = at or timezone.now()
 
-    def find():
-        return movement_replay(
-            source_key, location=location, product=product, kind=Kind.COUNT_CORRECTION
-        )
-
-    def post():
-        level = level_lock(location, product, create=True)
-        if (earlier := find()) is not None:
-            return earlier
+    def plan(level):
         difference = counted - level.on_hand
         if difference == 0:
             return None
@@ -188,22 +144,16 @@ def stock_count(
         reason = f"counted {counted}, on record {level.on_hand}"
         if released:
             reason += f"; released {len(released)} reservation(s)"
-        (movement,) = movements_save(
-            [
-                movement_new(
-                    level=level,
-                    kind=Kind.COUNT_CORRECTION,
-                    quantity=difference,
-                    on_hand_after=counted,
-                    source_key=source_key,
-                    reason=reason,
-                    actor=actor,
-                    actor_label=actor_label,
-                    at=at,
-                )
-            ]
-        )
-        level_change(level, at=at, on_hand=difference)
-        return movement
+        return Posting(difference, reason)
 
-    return post_once(find=find, post=post)
+    return movement_post(
+        location=location,
+        product=product,
+        kind=Kind.COUNT_CORRECTION,
+        source_key=source_key,
+        quantity=None,
+        plan=plan,
+        actor=actor,
+        actor_label=actor_label,
+        at=at,
+    )

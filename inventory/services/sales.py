@@ -12,16 +12,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from inventory.models import StockMovement
-from inventory.services.levels import (
-    check_positive,
-    level_change,
-    level_lock,
-    movement_new,
-    movement_replay,
-    movements_save,
-    post_once,
-    release_to_fit,
-)
+from inventory.services.levels import check_positive, movement_new, release_to_fit
+from inventory.services.posting import Posting, movement_post
 from retail.models import Product, Store
 
 Kind = StockMovement.Kind
@@ -60,51 +52,38 @@ def stock_record_sale(
     at = at or timezone.now()
     source_key = f"sale:{location.pk}:{receipt_id}:{line_no}"
 
-    def find():
-        return movement_replay(
-            source_key, location=location, product=product, kind=Kind.SALE, quantity=-quantity
-        )
-
-    def post():
-        level = level_lock(location, product, create=True)
-        if (earlier := find()) is not None:
-            return earlier
+    def plan(level):
         after_sale = level.on_hand - quantity
         released = release_to_fit(
             level, on_hand=after_sale, at=at, reason="sold at the POS; too few units left"
         )
         reason = f"released {len(released)} reservation(s)" if released else ""
-        sale = movement_new(
+        if after_sale >= 0:
+            return Posting(-quantity, reason)
+        correction = movement_new(
             level=level,
-            kind=Kind.SALE,
-            quantity=-quantity,
-            on_hand_after=after_sale,
-            source_key=source_key,
+            kind=Kind.COUNT_CORRECTION,
+            quantity=-after_sale,
+            on_hand_after=0,
+            source_key=f"{source_key}:correction",
             source_document=str(receipt_id),
-            reason=reason,
+            reason=COUNT_NEEDED,
             actor_label=actor_label,
             at=at,
         )
-        movements = [sale]
-        if after_sale < 0:
-            movements.append(
-                movement_new(
-                    level=level,
-                    kind=Kind.COUNT_CORRECTION,
-                    quantity=-after_sale,
-                    on_hand_after=0,
-                    source_key=f"{source_key}:correction",
-                    source_document=str(receipt_id),
-                    reason=COUNT_NEEDED,
-                    actor_label=actor_label,
-                    at=at,
-                )
-            )
-        movements_save(movements)
-        level_change(level, at=at, on_hand=max(after_sale, 0) - level.on_hand)
-        return sale
+        return Posting(-quantity, reason, also=(correction,))
 
-    return post_once(find=find, post=post)
+    return movement_post(
+        location=location,
+        product=product,
+        kind=Kind.SALE,
+        source_key=source_key,
+        quantity=-quantity,
+        plan=plan,
+        source_document=str(receipt_id),
+        actor_label=actor_label,
+        at=at,
+    )
 
 
 def stock_record_return(
@@ -129,32 +108,14 @@ def stock_record_return(
     check_positive(quantity)
     at = at or timezone.now()
     source_key = f"return:{location.pk}:{receipt_id}:{line_no}"
-
-    def find():
-        return movement_replay(
-            source_key, location=location, product=product, kind=Kind.RETURN, quantity=quantity
-        )
-
-    def post():
-        level = level_lock(location, product, create=True)
-        if (earlier := find()) is not None:
-            return earlier
-        (movement,) = movements_save(
-            [
-                movement_new(
-                    level=level,
-                    kind=Kind.RETURN,
-                    quantity=quantity,
-                    on_hand_after=level.on_hand + quantity,
-                    source_key=source_key,
-                    source_document=str(receipt_id),
-                    reason=reason,
-                    actor_label=actor_label,
-                    at=at,
-                )
-            ]
-        )
-        level_change(level, at=at, on_hand=quantity)
-        return movement
-
-    return post_once(find=find, post=post)
+    return movement_post(
+        location=location,
+        product=product,
+        kind=Kind.RETURN,
+        source_key=source_key,
+        quantity=quantity,
+        plan=lambda level: Posting(quantity, reason),
+        source_document=str(receipt_id),
+        actor_label=actor_label,
+        at=at,
+    )

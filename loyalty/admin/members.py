@@ -1,18 +1,15 @@
 """Admin for tiers, memberships (with "Adjust points") and the read-only points ledger."""
 
-import uuid
-
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.admin._common import ReadOnlyInline, ReadOnlyMixin, error_field, form_page
+from loyalty.admin._common import ReadOnlyInline, adjust_page, open_for_one
 from loyalty.models import Membership, PointsEntry, Tier
 from loyalty.services.points import points_adjust
-from retail.errors import DomainError
+from retail.admin.readonly import ViewOnlyAdminMixin
 
 ENTRY_FIELDS = (
     "at",
@@ -64,11 +61,13 @@ class MembershipAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Adjust points"), permissions=["change"])
     def adjust_points(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one membership."), messages.WARNING)
-            return None
-        url = reverse("admin:loyalty_membership_adjust_points", args=[queryset.get().pk])
-        return HttpResponseRedirect(url)
+        return open_for_one(
+            self,
+            request,
+            queryset,
+            url_name="loyalty_membership_adjust_points",
+            warning=_("Select exactly one membership."),
+        )
 
     def get_urls(self):
         return [
@@ -84,33 +83,25 @@ class MembershipAdmin(admin.ModelAdmin):
         """A form (signed points, required reason) that calls ``points_adjust``."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        membership = self.get_object(request, str(membership_id))
-        if membership is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(membership_id))
-        form = PointsAdjustForm(
-            request.POST or None, initial={"source_key": f"admin-adjust:{uuid.uuid4()}"}
+        return adjust_page(
+            self,
+            request,
+            membership_id,
+            form_class=PointsAdjustForm,
+            title=_("Adjust points"),
+            adjust=lambda membership, data: points_adjust(
+                membership=membership,
+                points=data["points"],
+                reason=data["reason"],
+                source_key=data["source_key"],
+                actor=request.user,
+            ),
+            done=_("Points adjusted."),
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                points_adjust(
-                    membership=membership,
-                    points=form.cleaned_data["points"],
-                    reason=form.cleaned_data["reason"],
-                    source_key=form.cleaned_data["source_key"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(error_field(form, exc.field), exc.message)
-            else:
-                self.message_user(request, _("Points adjusted."), messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:loyalty_membership_change", args=[membership.pk])
-                )
-        return form_page(self, request, title=_("Adjust points"), form=form, obj=membership)
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class PointsEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "membership", "kind", "points", "remaining", "balance_after")
     list_filter = ("kind",)
     search_fields = ("membership__member_number", "source_key", "reference")

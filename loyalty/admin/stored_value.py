@@ -1,8 +1,6 @@
 """Admin for stored value accounts (never showing the PIN hash), their read-only ledger
 and holds, "Adjust balance", "Issue vouchers to a customer group" and a CSV export."""
 
-import uuid
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -10,10 +8,11 @@ from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from loyalty.admin._common import ReadOnlyInline, ReadOnlyMixin, error_field, form_page
+from loyalty.admin._common import ReadOnlyInline, adjust_page, error_field, form_page, open_for_one
 from loyalty.models import StoredValueAccount, StoredValueEntry, StoredValueHold
 from loyalty.services.stored_value import stored_value_adjust, stored_value_issue
 from retail.admin.exports import csv_response
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
 from retail.models import Currency, Customer, CustomerGroup
 
@@ -149,11 +148,13 @@ class StoredValueAccountAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Adjust balance"), permissions=["view"])
     def adjust_balance(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, _("Select exactly one account."), messages.WARNING)
-            return None
-        url = reverse("admin:loyalty_storedvalueaccount_adjust", args=[queryset.get().pk])
-        return HttpResponseRedirect(url)
+        return open_for_one(
+            self,
+            request,
+            queryset,
+            url_name="loyalty_storedvalueaccount_adjust",
+            warning=_("Select exactly one account."),
+        )
 
     def get_urls(self):
         return [
@@ -177,29 +178,21 @@ class StoredValueAccountAdmin(admin.ModelAdmin):
         """A form (signed amount, required reason) that calls ``stored_value_adjust``."""
         if not self._can_write(request):
             raise PermissionDenied
-        account = self.get_object(request, str(account_id))
-        if account is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(account_id))
-        form = BalanceAdjustForm(
-            request.POST or None, initial={"source_key": f"admin-adjust:{uuid.uuid4()}"}
+        return adjust_page(
+            self,
+            request,
+            account_id,
+            form_class=BalanceAdjustForm,
+            title=_("Adjust balance"),
+            adjust=lambda account, data: stored_value_adjust(
+                code=account.code,
+                amount=data["amount"],
+                reason=data["reason"],
+                source_key=data["source_key"],
+                actor=request.user,
+            ),
+            done=_("Balance adjusted."),
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                stored_value_adjust(
-                    code=account.code,
-                    amount=form.cleaned_data["amount"],
-                    reason=form.cleaned_data["reason"],
-                    source_key=form.cleaned_data["source_key"],
-                    actor=request.user,
-                )
-            except DomainError as exc:
-                form.add_error(error_field(form, exc.field), exc.message)
-            else:
-                self.message_user(request, _("Balance adjusted."), messages.SUCCESS)
-                return HttpResponseRedirect(
-                    reverse("admin:loyalty_storedvalueaccount_change", args=[account.pk])
-                )
-        return form_page(self, request, title=_("Adjust balance"), form=form, obj=account)
 
     def issue_vouchers_view(self, request):
         """Issue a money voucher to every customer of a group (``stored_value_issue``)."""
@@ -229,7 +222,7 @@ class StoredValueAccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoredValueEntry)
-class StoredValueEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoredValueEntryAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "account", "kind", "amount", "balance_after", "reason")
     list_filter = ("kind",)
     search_fields = ("account__code", "source_key", "reference")
@@ -237,7 +230,7 @@ class StoredValueEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(StoredValueHold)
-class StoredValueHoldAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StoredValueHoldAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("created_at", "account", "amount", "status", "expires_at", "closed_at")
     list_filter = ("status",)
     search_fields = ("account__code", "source_key", "reference")

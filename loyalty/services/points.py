@@ -15,8 +15,9 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
+from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -25,6 +26,7 @@ from loyalty.errors import InsufficientPointsError, SourceKeyReusedError
 from loyalty.models import Membership, PointsEntry
 from retail import locking
 from retail.errors import DomainError
+from retail.ledger import post_once
 from retail.money import quantize
 
 CREDIT_KINDS = (
@@ -166,18 +168,6 @@ def _consume_oldest(*, membership_id: int, points: int) -> None:
         raise InsufficientPointsError("Unspent credits do not cover the balance.")
 
 
-def _idempotent(fn, *, source_key: str, membership_id: int, kind: str):
-    """Run ``fn`` in a transaction; a concurrent duplicate of ``source_key`` returns the first."""
-    try:
-        with transaction.atomic():
-            return fn()
-    except IntegrityError:
-        existing = _existing(source_key, membership_id=membership_id, kind=kind)
-        if existing is None:
-            raise
-        return existing
-
-
 def points_earn(
     *,
     membership: Membership,
@@ -201,8 +191,8 @@ def points_earn(
 
     at = at or timezone.now()
     points = points_earned_for(spend_amount, currency, multiplier)
-    existing = _existing(source_key, membership_id=membership.pk, kind=PointsEntry.Kind.EARN)
-    if existing is not None:
+    find = partial(_existing, source_key, membership_id=membership.pk, kind=PointsEntry.Kind.EARN)
+    if (existing := find()) is not None:
         return existing
     if points <= 0:
         raise InvalidPointsError("This purchase earns no points.")
@@ -222,9 +212,7 @@ def points_earn(
         tier_recompute(membership=Membership.objects.get(pk=membership.pk), at=at)
         return entry
 
-    entry = _idempotent(
-        run, source_key=source_key, membership_id=membership.pk, kind=PointsEntry.Kind.EARN
-    )
+    entry = post_once(post=run, find=find)
     membership.refresh_from_db()
     return entry
 
@@ -250,10 +238,11 @@ def points_burn(
     if int(points) != points or points <= 0:
         raise InvalidPointsError()
     kind = PointsEntry.Kind.BURN
-    existing = _existing(source_key, membership_id=membership.pk, kind=kind)
+    find = partial(_existing, source_key, membership_id=membership.pk, kind=kind)
+    existing = find()
     if existing is None:
-        existing = _idempotent(
-            lambda: _debit(
+        existing = post_once(
+            post=lambda: _debit(
                 membership_id=membership.pk,
                 kind=kind,
                 points=points,
@@ -263,9 +252,7 @@ def points_burn(
                 reference=reference,
                 channel=channel,
             ),
-            source_key=source_key,
-            membership_id=membership.pk,
-            kind=kind,
+            find=find,
         )
         membership.refresh_from_db()
     return existing, points_value(-existing.points, existing.currency or currency)
@@ -293,6 +280,7 @@ def points_adjust(
     if int(points) != points or points == 0:
         raise InvalidPointsError()
     kind = PointsEntry.Kind.ADJUST
+    find = partial(_existing, source_key, membership_id=membership.pk, kind=kind)
     fields = {"reason": reason.strip(), "actor": actor}
     if points > 0:
         run = lambda: _credit(  # noqa: E731
@@ -304,8 +292,7 @@ def points_adjust(
             **fields,
         )
     else:
-        existing = _existing(source_key, membership_id=membership.pk, kind=kind)
-        if existing is not None:
+        if (existing := find()) is not None:
             return existing
         run = lambda: _debit(  # noqa: E731
             membership_id=membership.pk,
@@ -315,7 +302,7 @@ def points_adjust(
             at=at,
             **fields,
         )
-    entry = _idempotent(run, source_key=source_key, membership_id=membership.pk, kind=kind)
+    entry = post_once(post=run, find=find)
     membership.refresh_from_db()
     return entry
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -24,9 +25,9 @@ from loyalty.services.points import (
     _credit,
     _debit,
     _existing,
-    _idempotent,
     _lock_membership,
 )
+from retail.ledger import post_once
 from retail.money import quantize
 
 
@@ -54,11 +55,11 @@ def points_burn_reverse(
     burn = PointsEntry.objects.get(source_key=burn_source_key, kind=PointsEntry.Kind.BURN)
     kind = PointsEntry.Kind.BURN_REVERSAL
     reason = f"burn:{burn_source_key}"
+    find = partial(_existing, source_key, membership_id=burn.membership_id, kind=kind)
 
     def run():
         _lock_membership(burn.membership_id)
-        existing = _existing(source_key, membership_id=burn.membership_id, kind=kind)
-        if existing is not None:
+        if (existing := find()) is not None:
             return existing
         left = -burn.points - _reversed_so_far(kind=kind, reason=reason)
         wanted = left if points is None else points
@@ -78,10 +79,9 @@ def points_burn_reverse(
             channel=burn.channel,
         )
 
-    existing = _existing(source_key, membership_id=burn.membership_id, kind=kind)
-    if existing is not None:
+    if (existing := find()) is not None:
         return existing
-    return _idempotent(run, source_key=source_key, membership_id=burn.membership_id, kind=kind)
+    return post_once(post=run, find=find)
 
 
 def points_earn_reverse(
@@ -110,8 +110,8 @@ def points_earn_reverse(
         return None
     kind = PointsEntry.Kind.EARN_REVERSAL
     reason = f"earn:{earn_source_key}"
-    existing = _existing(source_key, membership_id=earn.membership_id, kind=kind)
-    if existing is not None:
+    find = partial(_existing, source_key, membership_id=earn.membership_id, kind=kind)
+    if (existing := find()) is not None:
         return existing
     spend = quantize(min(Decimal(spend_amount), earn.spend_amount), earn.currency)
     if spend <= 0:
@@ -119,8 +119,7 @@ def points_earn_reverse(
 
     def run():
         member = _lock_membership(earn.membership_id)
-        again = _existing(source_key, membership_id=earn.membership_id, kind=kind)
-        if again is not None:
+        if (again := find()) is not None:
             return again
         share = (Decimal(earn.points) * spend / earn.spend_amount).quantize(
             Decimal(1), rounding=ROUND_HALF_UP
@@ -160,4 +159,4 @@ def points_earn_reverse(
         return entry
 
     with transaction.atomic():
-        return _idempotent(run, source_key=source_key, membership_id=earn.membership_id, kind=kind)
+        return post_once(post=run, find=find)

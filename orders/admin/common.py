@@ -6,21 +6,13 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from retail.admin import readonly
 from retail.admin.scoping import StoreScopedAdminMixin
 from retail.selectors import stores_for_user, user_sees_all_stores
 
 
-class ReadOnlyAdminMixin:
+class ReadOnlyAdminMixin(readonly.ReadOnlyAdminMixin):
     """Rows written only by services: no add, no delete, no save, every field read-only."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {**(extra_context or {}), "show_save": False}
@@ -28,20 +20,11 @@ class ReadOnlyAdminMixin:
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-class ReadOnlyInline:
+class ReadOnlyInline(readonly.ViewOnlyAdminMixin):
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def order_stores_q(store_ids, prefix: str = "") -> Q:

@@ -1,4 +1,4 @@
-"""What every click-and-collect page needs: the store it works in and service calls."""
+"""What the click-and-collect pages share besides ``page_context``: orders and service calls."""
 
 from __future__ import annotations
 
@@ -6,25 +6,10 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext as _
 
 from orders.models import Order
 from orders.queue import orders_of_store
 from retail.errors import DomainError
-from retail.selectors import staff_profile_for, stores_for_user
-from retail.store.access import current_store
-
-
-def page_context(request) -> dict:
-    """The base template's context: the store the user works in, its time zone, their role."""
-    stores = stores_for_user(request.user)
-    profile = staff_profile_for(request.user)
-    store = current_store(request, stores)
-    return {
-        "store": store,
-        "store_tz": store.time_zone if store else "UTC",
-        "role": profile.get_role_display() if profile else _("Superuser"),
-    }
 
 
 def no_store(request, context: dict) -> TemplateResponse:

@@ -17,8 +17,8 @@ from orders.models import OrderLine
 from orders.queue import order_ready_by_code
 from orders.services.fulfilment import order_hand_over
 from orders.services.numbers import pickup_code_normalize
-from orders.views.common import call_service, customer_name, no_store, page_context
-from retail.store.access import staff_required
+from orders.views.common import call_service, customer_name, no_store
+from retail.store.access import page_context, staff_required
 
 
 @staff_required

@@ -21,9 +21,9 @@ from orders.services.fulfilment import (
     order_ship,
     order_transfer_receive,
 )
-from orders.views.common import call_service, customer_name, page_context, store_order
+from orders.views.common import call_service, customer_name, store_order
 from retail.selectors import product_find_by_code
-from retail.store.access import staff_required
+from retail.store.access import page_context, staff_required
 
 SHIP_KINDS = (Order.Fulfilment.SHIP_FROM_STORE, Order.Fulfilment.HOME_DELIVERY)
 

@@ -17,10 +17,10 @@ from orders.models import Order
 from orders.queue import SORTS, orders_of_store, pick_list, work_queue
 from orders.services.fulfilment import order_pick_start
 from orders.views.barcodes import gtin_svg
-from orders.views.common import call_service, no_store, page_context
+from orders.views.common import call_service, no_store
 from retail.models.staff import StaffRole
 from retail.selectors import staff_profile_for
-from retail.store.access import staff_required
+from retail.store.access import page_context, staff_required
 
 LAYOUT_BATCH = "batch"
 LAYOUT_ORDERS = "orders"

@@ -16,6 +16,7 @@ from pricing.admin.prices import ServiceErrorMixin
 from pricing.coupon_checks import coupon_code_normalise
 from pricing.models import CouponBatch, CouponCode, CouponRedemption
 from pricing.services.coupons import coupon_code_create
+from retail.admin.readonly import ViewOnlyAdminMixin
 
 CSV_HEADER = (
     "code",
@@ -173,7 +174,7 @@ class CouponCodeAdmin(ServiceErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(CouponRedemption)
-class CouponRedemptionAdmin(admin.ModelAdmin):
+class CouponRedemptionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Uses of coupons, recorded by ``coupon_redeem``; read-only."""
 
     list_display = ("coupon", "customer", "channel", "source_key", "redeemed_at", "released_at")
@@ -182,12 +183,3 @@ class CouponRedemptionAdmin(admin.ModelAdmin):
     search_fields = ("=coupon__code", "=source_key", "=customer__member_number")
     date_hierarchy = "redeemed_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

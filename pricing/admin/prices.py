@@ -24,6 +24,7 @@ from pricing.admin.chart import price_chart_svg
 from pricing.models import PriceChange, PriceList, PriceListEntry
 from pricing.services.omnibus import lowest_price_30d, price_timeline
 from pricing.services.prices import price_entry_delete, price_entry_set
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
 from retail.models import Product
 
@@ -295,7 +296,7 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
 
 
 @admin.register(PriceChange)
-class PriceChangeAdmin(admin.ModelAdmin):
+class PriceChangeAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The append-only price history: searchable, never edited."""
 
     list_display = (
@@ -315,12 +316,3 @@ class PriceChangeAdmin(admin.ModelAdmin):
     search_fields = ("=product__sku", "product__name")
     date_hierarchy = "changed_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

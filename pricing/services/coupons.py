@@ -12,6 +12,7 @@ import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -30,6 +31,7 @@ from pricing.errors import (
 from pricing.models import Campaign, CouponBatch, CouponCode, CouponRedemption
 from pricing.services.revision import rules_revision_bump
 from retail import locking
+from retail.ledger import post_once
 from retail.models import Channel, Customer
 
 # No look-alikes: 0/O, 1/I/L and 5/S, 2/Z, 8/B are left out.
@@ -221,17 +223,18 @@ def coupon_redeem(
     """
     at = at or timezone.now()
     code = coupon_code_normalise(code)
-    existing = _redemption_for(source_key=source_key, code=code)
-    if existing is not None:
+    find = partial(_redemption_for, source_key=source_key, code=code)
+    if (existing := find()) is not None:
         return existing
-    try:
-        return _redeem(code=code, customer=customer, channel=channel, source_key=source_key, at=at)
-    except (IntegrityError, CouponUsedUpError, CouponCustomerLimitError):
-        # A concurrent call with the same source key may have won; if so, it is ours.
-        existing = _redemption_for(source_key=source_key, code=code)
-        if existing is not None:
-            return existing
-        raise
+    return post_once(
+        post=partial(
+            _redeem, code=code, customer=customer, channel=channel, source_key=source_key, at=at
+        ),
+        find=find,
+        # A concurrent call with the same source key may have won (and taken
+        # the last use); if so, it is ours.
+        conflicts=(IntegrityError, CouponUsedUpError, CouponCustomerLimitError),
+    )
 
 
 def _redemption_for(*, source_key: str, code: str) -> CouponRedemption | None:
@@ -245,8 +248,8 @@ def _redemption_for(*, source_key: str, code: str) -> CouponRedemption | None:
     return redemption
 
 
-@locking.atomic()
 def _redeem(*, code, customer, channel, source_key, at) -> CouponRedemption:
+    """Check the code and count the use; ``post_once`` runs this in its transaction."""
     customer_id = customer.pk if customer is not None else None
     coupon = CouponCode.objects.select_related("campaign").filter(code=code).first()
     if coupon is None:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from rest_framework_api_key.models import APIKey
 
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.admin.scoping import StoreScopedAdminMixin
 from retail.models import ApiClient, ApiClientKey, Channel, IdempotencyRecord, Store
 from retail.services.api_clients import (
@@ -183,7 +184,7 @@ class ApiClientAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """Stored first responses of POSTs with an Idempotency-Key; read-only, for support."""
 
     list_display = ("scope", "key", "method", "path", "status", "response_status", "created_at")
@@ -191,12 +192,3 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
     search_fields = ("=scope", "=key", "path")
     date_hierarchy = "created_at"
     show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.models import (
     Customer,
     CustomerConsentEvent,
@@ -42,7 +43,7 @@ class CustomerGroupMembershipInline(admin.TabularInline):
     extra = 0
 
 
-class CustomerConsentEventInline(admin.TabularInline):
+class CustomerConsentEventInline(ViewOnlyAdminMixin, admin.TabularInline):
     """The append-only consent history: shown, never edited."""
 
     model = CustomerConsentEvent
@@ -50,15 +51,6 @@ class CustomerConsentEventInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("channel")

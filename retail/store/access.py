@@ -5,9 +5,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from retail.models import Store
-from retail.selectors import staff_profile_for
+from retail.selectors import staff_profile_for, stores_for_user
 
 # The store a staff member last picked; always re-checked against their stores.
 SESSION_STORE_KEY = "store_pages_store_id"
@@ -53,3 +54,19 @@ def current_store(request, stores: QuerySet[Store]) -> Store | None:
 def remember_store(request, store: Store) -> None:
     """Keep ``store`` as the request's store for the rest of the session."""
     request.session[SESSION_STORE_KEY] = store.pk
+
+
+def page_context(request, stores: QuerySet[Store] | None = None) -> dict:
+    """What the base template shows on every store page: the store and the user's role.
+
+    ``stores`` are the user's stores when the caller already has them.
+    """
+    stores = stores if stores is not None else stores_for_user(request.user)
+    profile = staff_profile_for(request.user)
+    store = current_store(request, stores)
+    return {
+        "store": store,
+        # Times on store pages are the store's local time.
+        "store_tz": store.time_zone if store else "UTC",
+        "role": profile.get_role_display() if profile else _("Superuser"),
+    }

@@ -18,35 +18,21 @@ from retail.models import Category
 from retail.selectors import (
     product_find_by_code,
     product_search_by_name,
-    staff_profile_for,
     store_hours_on,
     stores_for_user,
 )
-from retail.store.access import current_store, forbidden, remember_store, staff_required
+from retail.store.access import forbidden, page_context, remember_store, staff_required
 
 # A scanner sends at most 14 digits; anything far longer is not a code or a name.
 MAX_CODE_LENGTH = 100
 NAME_MATCH_LIMIT = 20
 
 
-def _page_context(request, stores=None) -> dict:
-    """What the base template shows on every page: the store and the user's role."""
-    stores = stores if stores is not None else stores_for_user(request.user)
-    profile = staff_profile_for(request.user)
-    store = current_store(request, stores)
-    return {
-        "store": store,
-        # Times on store pages are the store's local time.
-        "store_tz": store.time_zone if store else "UTC",
-        "role": profile.get_role_display() if profile else _("Superuser"),
-    }
-
-
 @staff_required
 def home(request):
     """Show the store the user works in: address, today's hours, and a store picker if several."""
     stores = stores_for_user(request.user)
-    context = _page_context(request, stores)
+    context = page_context(request, stores)
     store = context["store"]
     if store is not None:
         local_now = timezone.now().astimezone(store.tz)
@@ -84,7 +70,7 @@ def select_store(request):
 @staff_required
 def product_lookup(request):
     """Find a product by a scanned or typed SKU or GTIN; fall back to a search by name."""
-    context = _page_context(request)
+    context = page_context(request)
     code = request.GET.get("code", "").strip()[:MAX_CODE_LENGTH]
     context["code"] = code
     if not code:

@@ -1,14 +1,13 @@
 """Stock services under real concurrency: real threads, real PostgreSQL, committed data.
 
-Each thread opens its own connection before a barrier, so the calls really
-race, and closes it at the end.  Every test ends with the stock invariant
-(on hand = sum of movements, reserved = sum of active reservations).
+Each thread (``tests.concurrency``) opens its own connection before the
+start line, so the calls really race, and closes it at the end.  Every
+test ends with the stock invariant (on hand = sum of movements, reserved =
+sum of active reservations).
 """
 
 import random
-import threading
 from collections import Counter
-from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -25,6 +24,7 @@ from inventory.services import (
     stock_record_sale,
     stock_reserve,
 )
+from tests.concurrency import run_concurrently
 from tests.factories import StoreFactory
 from tests.inventory.factories import NOW, level, reserve, stocked
 from tests.inventory.invariant import assert_stock_invariant
@@ -41,30 +41,6 @@ ATTEMPTS_PER_THREAD = 5
 def _invariant_after_each_test():
     yield
     assert_stock_invariant()
-
-
-def race(workers: list[Callable[[], object]]) -> list[object]:
-    """Run each worker in its own thread, all released at once; return results or exceptions."""
-    barrier = threading.Barrier(len(workers))
-    results: list[object] = [None] * len(workers)
-
-    def run(index: int, work: Callable[[], object]) -> None:
-        try:
-            connection.ensure_connection()
-            barrier.wait(timeout=30)
-            results[index] = work()
-        except BaseException as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a worker hung"
-    return results
 
 
 def outcomes(results: list[object]) -> list[object]:
@@ -90,7 +66,7 @@ def test_200_concurrent_reservations_of_one_on_stock_50_exactly_50_succeed():
 
         return work
 
-    done = outcomes(race([attempts(n) for n in range(THREADS)]))
+    done = outcomes(run_concurrently([attempts(n) for n in range(THREADS)]))
 
     assert len(done) == 200
     assert done.count("reserved") == 50
@@ -128,7 +104,8 @@ def test_baskets_reserved_in_random_order_never_deadlock():
 
         return work
 
-    done = outcomes(race([shopper(n) for n in range(16)]))  # a deadlock would be an exception
+    # A deadlock would be an exception.
+    done = outcomes(run_concurrently([shopper(n) for n in range(16)]))
 
     assert len(done) == 48
     assert any(products for _, products in done), "some baskets should fit"
@@ -161,7 +138,7 @@ def test_two_lines_of_one_sku_beyond_stock_are_rejected_whole_under_contention()
 
         return work
 
-    assert outcomes(race([basket(n) for n in range(8)])) == [6] * 8
+    assert outcomes(run_concurrently([basket(n) for n in range(8)])) == [6] * 8
     assert not Reservation.objects.exists()
     assert level(store, product).reserved == level(store, other).reserved == 0
 
@@ -209,7 +186,7 @@ def test_expiry_sweepers_racing_consume_and_release_end_each_reservation_once():
         order = random.Random("release").sample(references, len(references))
         return [reference for reference in order if reservation_release(reference=reference)]
 
-    results = race([sweeper, sweeper, consumer("a"), consumer("b"), releaser])
+    results = run_concurrently([sweeper, sweeper, consumer("a"), consumer("b"), releaser])
     assert not [r for r in results if isinstance(r, BaseException)], results
     sweeps_a, sweeps_b, consumed_a, consumed_b, released = results
     leftover = reservations_expire(at=NOW + timedelta(days=1))
@@ -269,7 +246,7 @@ def test_pos_sales_racing_reservations_are_all_recorded_and_keep_the_constraints
 
         return work
 
-    done = outcomes(race([shopper(n) for n in range(8)] + [till(n) for n in range(4)]))
+    done = outcomes(run_concurrently([shopper(n) for n in range(8)] + [till(n) for n in range(4)]))
 
     assert set(done) <= {"reserved", "short", -2}
     assert StockMovement.objects.filter(kind="sale").count() == 40  # never refused
@@ -295,7 +272,7 @@ def test_concurrent_resends_post_a_receipt_line_and_a_pickup_once():
             m.pk for m in reservation_consume(reference="order:pickup", source_key="pickup:1")
         )
 
-    results = race([resend_sale] * 6 + [resend_pickup] * 6)
+    results = run_concurrently([resend_sale] * 6 + [resend_pickup] * 6)
     assert not [r for r in results if isinstance(r, BaseException)]
     assert len(set(results[:6])) == 1
     assert len(set(results[6:])) == 1
@@ -357,7 +334,7 @@ def test_200_concurrent_two_line_baskets_on_stock_50_exactly_50_succeed_whole():
 
         return work
 
-    done = outcomes(race([attempts(n) for n in range(THREADS)]))
+    done = outcomes(run_concurrently([attempts(n) for n in range(THREADS)]))
 
     reserved = [reference for reference in done if reference]
     assert len(done) == 200 and len(reserved) == 50

@@ -9,15 +9,16 @@ import random
 import threading
 import time
 from datetime import UTC, datetime
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from inventory.errors import InsufficientStockError
 from inventory.models import Reservation, StockFeedRun, StockLevel, StockMovement
 from inventory.services import reservation_release, stock_reserve
 from inventory.sync import stock_feed_apply
 from retail.models import Product
+from tests.concurrency import run_concurrently
 from tests.factories import ProductFactory, StoreFactory
 from tests.inventory.sync_support import (
     ledger_holds,  # noqa: F401 (fixture)
@@ -104,20 +105,18 @@ def test_reservations_keep_working_while_a_50k_row_snapshot_is_applied():
                 results[index].append((outcome, time.monotonic() - started))
         except BaseException as exc:
             results[index].append((exc, 0.0))
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=shopper, args=(i,)) for i in range(SHOPPERS)]
-    for thread in threads:
-        thread.start()
-    try:
-        started = time.monotonic()
-        finished = stock_feed_apply(run=run, chunk_size=2_000)
-        took = time.monotonic() - started
-    finally:
-        syncing.clear()
-        for thread in threads:
-            thread.join(timeout=60)
+    def sync():
+        try:
+            started = time.monotonic()
+            return stock_feed_apply(run=run, chunk_size=2_000), time.monotonic() - started
+        finally:
+            syncing.clear()
+
+    synced, *_ = run_concurrently([sync, *(partial(shopper, i) for i in range(SHOPPERS))])
+    if isinstance(synced, Exception):
+        raise synced
+    finished, took = synced
 
     outcomes = [o for per_thread in results for o in per_thread]
     failures = [o for o, _ in outcomes if not isinstance(o, str)]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import threading
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from orders.models import Notification
@@ -17,6 +16,7 @@ from orders.notifications.sender import notification_send_now
 from orders.notifications.sms import BaseSmsBackend
 from orders.services.notify import notification_queue
 from orders.tasks import notification_send, notifications_resend_pending
+from tests.concurrency import run_in_threads
 from tests.orders.notify_support import AT, broker_down, customer, make_order
 
 pytestmark = pytest.mark.django_db
@@ -286,23 +286,11 @@ def test_notification_send_now_two_concurrent_senders_send_once(settings, sms_fi
     # The task on commit never runs (broker down), so only the racing threads send.
     with broker_down(settings):
         rows = queue(make_order())
-    barrier = threading.Barrier(4)
-    results, errors = [], []
+    senders = [row.pk for row in rows for _ in range(2)]  # two senders per notification
 
-    def send(pk):
-        try:
-            barrier.wait(timeout=10)
-            results.append(notification_send_now(notification_id=pk).status)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=send, args=(row.pk,)) for row in rows for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    results, errors = run_in_threads(
+        len(senders), lambda i: notification_send_now(notification_id=senders[i]).status
+    )
 
     assert errors == []
     assert sorted(results).count("sent") >= 2

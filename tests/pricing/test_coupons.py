@@ -1,10 +1,9 @@
 """Coupon codes: generated unguessable and unique, redeemed exactly as often as allowed."""
 
-import threading
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from pricing.errors import (
     CouponCodeExistsError,
@@ -28,6 +27,7 @@ from pricing.services.coupons import (
     coupon_redemption_release,
 )
 from pricing.services.revision import rules_revision_current
+from tests.concurrency import run_concurrently
 from tests.factories import ChannelFactory, CustomerFactory, UserFactory
 from tests.pricing.factories import CampaignFactory, CouponCodeFactory
 
@@ -216,33 +216,13 @@ def test_coupon_redemption_release_gives_the_use_back_once(campaign):
 # ---- concurrency: real threads against real PostgreSQL ----------------------------------------
 
 
-def _race(threads: int, work) -> list:
-    """Run ``work(i)`` in ``threads`` threads released at once; return results or exceptions."""
-    barrier = threading.Barrier(threads)
-    results: list = [None] * threads
-
-    def run(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=120)
-    return results
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_coupon_redeem_single_use_code_by_50_checkouts_at_once_succeeds_once():
     coupon = CouponCodeFactory(code="ONLY-ONE", max_uses=1)
-    results = _race(50, lambda i: coupon_redeem(code="ONLY-ONE", source_key=f"order-{i}", at=AT))
+    results = run_concurrently(
+        [partial(coupon_redeem, code="ONLY-ONE", source_key=f"order-{i}", at=AT) for i in range(50)]
+    )
     won = [r for r in results if isinstance(r, CouponRedemption)]
     lost = [r for r in results if isinstance(r, CouponUsedUpError)]
     assert (len(won), len(lost)) == (1, 49), results
@@ -255,7 +235,9 @@ def test_coupon_redeem_single_use_code_by_50_checkouts_at_once_succeeds_once():
 @pytest.mark.django_db(transaction=True)
 def test_coupon_redeem_ten_use_code_by_30_checkouts_at_once_succeeds_ten_times():
     coupon = CouponCodeFactory(code="TEN", max_uses=10)
-    results = _race(30, lambda i: coupon_redeem(code="TEN", source_key=f"order-{i}", at=AT))
+    results = run_concurrently(
+        [partial(coupon_redeem, code="TEN", source_key=f"order-{i}", at=AT) for i in range(30)]
+    )
     won = [r for r in results if isinstance(r, CouponRedemption)]
     assert len(won) == 10
     assert all(isinstance(r, CouponUsedUpError) for r in results if r not in won)
@@ -268,7 +250,9 @@ def test_coupon_redeem_ten_use_code_by_30_checkouts_at_once_succeeds_ten_times()
 @pytest.mark.parametrize("max_uses", [1, None])
 def test_coupon_redeem_same_source_key_from_10_threads_redeems_once(max_uses):
     coupon = CouponCodeFactory(code="RETRY", max_uses=max_uses)
-    results = _race(10, lambda i: coupon_redeem(code="RETRY", source_key="order-42", at=AT))
+    results = run_concurrently(
+        [partial(coupon_redeem, code="RETRY", source_key="order-42", at=AT)] * 10
+    )
     assert all(isinstance(r, CouponRedemption) for r in results), results
     assert len({r.pk for r in results}) == 1
     coupon.refresh_from_db()
@@ -280,11 +264,13 @@ def test_coupon_redeem_same_source_key_from_10_threads_redeems_once(max_uses):
 def test_coupon_redeem_per_customer_limit_holds_under_concurrency():
     customer = CustomerFactory()
     coupon = CouponCodeFactory(code="TWICE-EACH", max_uses=None, max_uses_per_customer=2)
-    results = _race(
-        20,
-        lambda i: coupon_redeem(
-            code="TWICE-EACH", customer=customer, source_key=f"order-{i}", at=AT
-        ),
+    results = run_concurrently(
+        [
+            partial(
+                coupon_redeem, code="TWICE-EACH", customer=customer, source_key=f"order-{i}", at=AT
+            )
+            for i in range(20)
+        ]
     )
     assert sum(isinstance(r, CouponRedemption) for r in results) == 2
     assert sum(isinstance(r, CouponCustomerLimitError) for r in results) == 18

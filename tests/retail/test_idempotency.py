@@ -1,10 +1,9 @@
 """Idempotency-Key: a retry replays the first response; misuse is refused clearly."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -12,6 +11,7 @@ from retail.api import idempotency, views
 from retail.errors import DomainError
 from retail.models import Customer, IdempotencyRecord
 from retail.services.idempotency import idempotency_begin, idempotency_records_purge
+from tests.concurrency import run_in_threads
 from tests.factories import ChannelFactory, make_api_client
 
 pytestmark = pytest.mark.django_db
@@ -136,25 +136,16 @@ def test_idempotency_concurrent_retries_create_one_customer():
     """Ten threads send the same POST with one key at once: one customer, one answer."""
     channel = ChannelFactory(code="WEB-DK")
     _, key = make_api_client(channel=channel)
-    barrier = threading.Barrier(10)
-    results = []
 
-    def send():
+    def send(_):
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
-        try:
-            barrier.wait()
-            response = _post(client, SIGNUP, "storm-1")
-            results.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+        response = _post(client, SIGNUP, "storm-1")
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=send) for _ in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, errors = run_in_threads(10, send)
 
+    assert errors == []
     assert Customer.objects.count() == 1
     statuses = sorted(status for status, _ in results)
     assert set(statuses) <= {201, 409}

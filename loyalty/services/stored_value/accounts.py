@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from functools import partial
 
 from django.contrib.auth.hashers import make_password
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from loyalty.errors import InsufficientBalanceError, SourceKeyReusedError
@@ -31,6 +32,7 @@ from loyalty.services.stored_value.errors import (
     ReasonRequiredError,
 )
 from retail import locking
+from retail.ledger import post_once
 from retail.money import quantize
 
 
@@ -63,49 +65,54 @@ def stored_value_issue(
     if inactive and kind != Account.Kind.GIFT_CARD:
         raise InvalidAmountError("Only a gift card may start inactive.", field="amount")
     value = None if inactive else positive_amount(amount, currency)
-    try:
-        with transaction.atomic():
-            replay = _issue_replay(source_key, kind=kind, currency=currency, amount=value)
-            if replay is not None:
-                return replay, replay.code
-            account = Account.objects.create(
-                kind=kind,
-                code=code_generate(),
-                pin_hash=make_password(pin) if pin else "",
-                currency=currency,
-                balance=value or 0,
-                status=Account.Status.INACTIVE if inactive else Account.Status.ACTIVE,
-                is_physical=is_physical,
-                reloadable=reloadable,
-                customer=customer,
-                channel=channel,
-                min_spend_amount=(
-                    None if min_spend_amount is None else quantize(min_spend_amount, currency)
-                ),
-                issued_at=at,
-                expires_at=expires_at,
-                issue_source_key=source_key,
+    # A concurrent retry may win the race for the unique key (a clash of the
+    # random code is astronomically unlikely and simply fails the call).
+    find = partial(_issue_replay, source_key, kind=kind, currency=currency, amount=value)
+
+    def post() -> StoredValueAccount:
+        if (replay := find()) is not None:
+            return replay
+        account = Account.objects.create(
+            kind=kind,
+            code=code_generate(),
+            pin_hash=make_password(pin) if pin else "",
+            currency=currency,
+            balance=value or 0,
+            status=Account.Status.INACTIVE if inactive else Account.Status.ACTIVE,
+            is_physical=is_physical,
+            reloadable=reloadable,
+            customer=customer,
+            channel=channel,
+            min_spend_amount=(
+                None if min_spend_amount is None else quantize(min_spend_amount, currency)
+            ),
+            issued_at=at,
+            expires_at=expires_at,
+            issue_source_key=source_key,
+        )
+        locking.rows_created(Account, [account.pk])
+        if not inactive:
+            _issue_entry(
+                account, amount=value, source_key=source_key, actor=actor, channel=channel, at=at
             )
-            locking.rows_created(Account, [account.pk])
-            if not inactive:
-                Entry.objects.create(
-                    account=account,
-                    kind=Entry.Kind.ISSUE,
-                    amount=value,
-                    balance_after=value,
-                    source_key=source_key,
-                    actor=actor,
-                    channel=channel,
-                    at=at,
-                )
-            return account, account.code
-    except IntegrityError:
-        # A concurrent retry won the race for the unique key (a clash of the
-        # random code is astronomically unlikely and simply fails the call).
-        replay = _issue_replay(source_key, kind=kind, currency=currency, amount=value)
-        if replay is None:
-            raise
-        return replay, replay.code
+        return account
+
+    account = post_once(post=post, find=find)
+    return account, account.code
+
+
+def _issue_entry(account, *, amount, source_key, actor, channel, at) -> StoredValueEntry:
+    """The ISSUE entry of the first load of ``amount`` onto an empty account."""
+    return Entry.objects.create(
+        account=account,
+        kind=Entry.Kind.ISSUE,
+        amount=amount,
+        balance_after=amount,
+        source_key=source_key,
+        actor=actor,
+        channel=channel,
+        at=at,
+    )
 
 
 def _issue_replay(source_key, *, kind, currency, amount) -> StoredValueAccount | None:
@@ -154,15 +161,8 @@ def gift_card_activate(
         ).update(status=Account.Status.ACTIVE, balance=value)
         if rows != 1:
             raise AlreadyActiveError()
-        return Entry.objects.create(
-            account=account,
-            kind=Entry.Kind.ISSUE,
-            amount=value,
-            balance_after=value,
-            source_key=source_key,
-            actor=actor,
-            channel=channel,
-            at=at,
+        return _issue_entry(
+            account, amount=value, source_key=source_key, actor=actor, channel=channel, at=at
         )
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from loyalty.errors import HoldNotActiveError, InsufficientBalanceError, SourceKeyReusedError
@@ -24,6 +25,7 @@ from loyalty.services.stored_value._common import (
 from loyalty.services.stored_value.errors import HoldNotFoundError, InvalidAmountError
 from loyalty.services.stored_value.redemptions import debit_update, restrictions_check
 from retail import locking
+from retail.ledger import post_once
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
 
@@ -60,33 +62,30 @@ def stored_value_hold(
     at = now_or(at)
     account = account_check(code=code, pin=pin, currency=currency, at=at)
     value = positive_amount(amount, currency)
-    try:
-        with transaction.atomic():
-            replay = _hold_replay(source_key, account_id=account.pk, amount=value)
-            if replay is not None:
-                return replay
-            restrictions_check(account, amount=value, channel=channel, order_amount=order_amount)
-            locking.rows_taken(Account, [account.pk])
-            rows = (
-                Account.objects.filter(usable_filter(at, currency), pk=account.pk)
-                .filter(balance__gte=F("held") + value)
-                .update(held=F("held") + value)
-            )
-            if rows != 1:
-                raise InsufficientBalanceError()
-            return Hold.objects.create(
-                account=account,
-                amount=value,
-                source_key=source_key,
-                channel=channel,
-                created_at=at,
-                expires_at=at + ttl,
-            )
-    except IntegrityError:
-        replay = _hold_replay(source_key, account_id=account.pk, amount=value)
-        if replay is None:
-            raise
-        return replay
+    find = partial(_hold_replay, source_key, account_id=account.pk, amount=value)
+
+    def post() -> StoredValueHold:
+        if (replay := find()) is not None:
+            return replay
+        restrictions_check(account, amount=value, channel=channel, order_amount=order_amount)
+        locking.rows_taken(Account, [account.pk])
+        rows = (
+            Account.objects.filter(usable_filter(at, currency), pk=account.pk)
+            .filter(balance__gte=F("held") + value)
+            .update(held=F("held") + value)
+        )
+        if rows != 1:
+            raise InsufficientBalanceError()
+        return Hold.objects.create(
+            account=account,
+            amount=value,
+            source_key=source_key,
+            channel=channel,
+            created_at=at,
+            expires_at=at + ttl,
+        )
+
+    return post_once(post=post, find=find)
 
 
 def _hold_locked(hold_source_key: str) -> StoredValueHold:
