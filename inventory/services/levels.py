@@ -1,9 +1,12 @@
 """Internal helpers of the stock services: lock (and create) stock rows, post movements.
 
 Nothing here opens a transaction: the helpers run inside the calling
-service's ``transaction.atomic()``.
+service's ``locking.atomic()``.
 
-Lock order, the one rule that keeps the services free of deadlocks:
+Lock order, the one rule that keeps the services free of deadlocks (inventory's
+part of the global order in ``retail.locking``, where stock levels come after
+orders, coupon codes and transfers and before stored value and memberships;
+every lock below is taken through that module, which checks it in tests):
 
 1. ``StockLevel`` rows first, in the order of their unique key
    ``(location_id, product_id)``.  ``stock_reserve`` takes them in that

@@ -17,7 +17,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from inventory.errors import (
@@ -68,7 +67,7 @@ def reservation_release(
     if (reference is None) == (reservations is None):
         raise TypeError("Give exactly one of reference and reservations.")
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         if reference is not None:
             candidates = _active_of(reference)
         else:
@@ -97,7 +96,7 @@ def reservation_extend(
     at = at or timezone.now()
     if expires_at <= at:
         raise InvalidReservationExpiryError(field="expires_at")
-    with transaction.atomic():
+    with locking.atomic():
         active = locking.rows_lock(
             Reservation.objects.filter(reference=reference, status=Status.ACTIVE)
         )
@@ -130,7 +129,7 @@ def reservation_consume(
     not consume it).
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         every = list(Reservation.objects.filter(reference=reference).order_by("pk"))
         if not every:
             raise ReservationNotFoundError(field="reference", extra={"reference": reference})
@@ -182,7 +181,7 @@ def reservations_expire(*, at: datetime | None = None, batch_size: int = 500) ->
     expired = 0
     busy: list[int] = []
     while True:
-        with transaction.atomic():
+        with locking.atomic():
             claimed = locking.rows_lock(
                 Reservation.objects.filter(status=Status.ACTIVE, expires_at__lte=at)
                 .exclude(pk__in=busy)
@@ -200,7 +199,7 @@ def reservations_expire(*, at: datetime | None = None, batch_size: int = 500) ->
     for reservation in Reservation.objects.filter(pk__in=busy, status=Status.ACTIVE):
         by_pair[(reservation.location_id, reservation.product_id)].append(reservation.pk)
     for pair in sorted(by_pair):
-        with transaction.atomic():
+        with locking.atomic():
             levels = levels_lock([pair])
             due = Reservation.objects.filter(pk__in=by_pair[pair], expires_at__lte=at)
             expired += _expire(list(due), levels, at=at)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 
 from inventory.conf import reservation_ttl
@@ -193,7 +193,7 @@ def stock_reserve(
         if len(wanted) == 1:
             return [_reserve_in_one_statement(reservations[0], location=location, at=at)]
         return _reserve_basket_in_one_statement(reservations, wanted, location=location, at=at)
-    with transaction.atomic():
+    with locking.atomic():
         Reservation.objects.bulk_create(reservations)
         with connection.cursor() as cursor:
             for index, line in enumerate(wanted):

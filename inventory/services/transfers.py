@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 
 from inventory.errors import (
@@ -61,7 +60,7 @@ def stock_transfer_ship(
         raise InvalidTransferError(field="destination")
     wanted = lines_sum(lines)
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         levels = levels_lock([(source.pk, line.product.pk) for line in wanted])
         short = []
         for line in wanted:
@@ -151,7 +150,7 @@ def stock_transfer_receive(
     nothing), InvalidStockQuantityError for a bad ``received``.
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         (locked,) = locking.rows_lock(Transfer.objects.filter(pk=transfer.pk))
         if locked.status != Transfer.Status.IN_TRANSIT:
             raise TransferNotInTransitError(

@@ -89,7 +89,7 @@ def stock_feed_submit(
     )
     run.file.save(file.name or "feed", file, save=False)
     try:
-        with transaction.atomic():
+        with locking.atomic():
             run.save(force_insert=True)
     except IntegrityError:
         run.file.delete(save=False)  # the same feed id arrived concurrently: keep theirs
@@ -158,7 +158,7 @@ def allowed_store_ids(source: str) -> frozenset[int] | None:
 
 
 def _start(run_id: int, at: datetime) -> StockFeedRun:
-    with transaction.atomic():
+    with locking.atomic():
         (run,) = locking.rows_lock(StockFeedRun.objects.filter(pk=run_id))
         if run.status not in FINISHED:
             run.status = Status.RUNNING
@@ -169,7 +169,7 @@ def _start(run_id: int, at: datetime) -> StockFeedRun:
 
 
 def _finish(run_id: int, status: str, *, rows_read: int) -> StockFeedRun:
-    with transaction.atomic():
+    with locking.atomic():
         (run,) = locking.rows_lock(StockFeedRun.objects.filter(pk=run_id))
         if run.status not in FINISHED:
             run.status, run.rows_read, run.finished_at = status, rows_read, timezone.now()
@@ -221,7 +221,7 @@ def _chunk_commit(
     timeout = conf.feed_lock_timeout_ms()
     for attempt in range(1, CHUNK_ATTEMPTS + 1):
         try:
-            with transaction.atomic():
+            with locking.atomic():
                 (run,) = locking.rows_lock(
                     StockFeedRun.objects.filter(pk=run_id).only("status", "rows_read")
                 )

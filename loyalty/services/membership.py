@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
@@ -52,7 +51,7 @@ def membership_join(*, customer: Customer, channel=None, at: datetime | None = N
     from loyalty.services.points import _credit
 
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         (locked,) = locking.rows_lock(Customer.objects.filter(pk=customer.pk))
         if Membership.objects.filter(customer=locked).exists():
             raise AlreadyMemberError(extra={"member_number": locked.member_number})

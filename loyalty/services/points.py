@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from functools import partial
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -325,7 +325,7 @@ def points_expire(*, at: datetime | None = None) -> int:
     )
     written = 0
     for member_id in list(member_ids):
-        with transaction.atomic():
+        with locking.atomic():
             locked = next(
                 iter(
                     locking.rows_lock(Membership.objects.filter(pk=member_id), skip_locked=skip)

@@ -15,7 +15,6 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from loyalty.services.points import (
     _existing,
     _lock_membership,
 )
+from retail import locking
 from retail.ledger import post_once
 from retail.money import quantize
 
@@ -158,5 +158,5 @@ def points_earn_reverse(
         tier_recompute(membership=Membership.objects.get(pk=earn.membership_id), at=at)
         return entry
 
-    with transaction.atomic():
+    with locking.atomic():
         return post_once(post=run, find=find)

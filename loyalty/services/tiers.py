@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -36,7 +35,7 @@ def tier_recompute(*, membership: Membership, at: datetime | None = None) -> Tie
     ``retail.selectors.customer_group_codes`` (and pricing) see it at once.
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         (member,) = locking.rows_lock(Membership.objects.filter(pk=membership.pk))
         spend_by_currency: dict[str, Decimal] = {}
         new_tier = None

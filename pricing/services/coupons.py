@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -66,7 +66,7 @@ def coupon_code_create(
     if not CODE_FORMAT.match(code):
         raise InvalidCouponCodeError(field="code")
     try:
-        with transaction.atomic():
+        with locking.atomic():
             coupon = CouponCode.objects.create(
                 code=code,
                 campaign=campaign,
@@ -116,7 +116,7 @@ def coupon_batch_generate(
     if max_uses_per_code < 1:
         raise InvalidCouponBatchError(field="max_uses_per_code")
     owners = list(customers) or [None] * size
-    with transaction.atomic():
+    with locking.atomic():
         batch = CouponBatch.objects.create(
             campaign=campaign,
             name=name or f"{campaign.code} {at:%Y-%m-%d %H:%M}",
@@ -159,7 +159,7 @@ def _insert_unique(*, batch, owners, prefix, max_uses, valid_from, valid_to) -> 
             for code, owner in zip(fresh, owners, strict=False)
         ]
         try:
-            with transaction.atomic():  # a savepoint: a concurrent batch may take a code
+            with locking.atomic():  # a savepoint: a concurrent batch may take a code
                 CouponCode.objects.bulk_create(rows)
         except IntegrityError:
             continue

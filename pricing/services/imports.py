@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from pricing.coupon_checks import coupon_code_normalise
@@ -83,7 +83,7 @@ def campaigns_bulk_upsert(
     at = at or timezone.now()
     replace = replace or set()
     result = CampaignBulkResult()
-    with transaction.atomic():
+    with locking.atomic():
         existing = {
             c.code: c
             for c in locking.rows_lock(Campaign.objects.filter(code__in=[r.code for r in rows]))
@@ -176,7 +176,7 @@ def coupon_codes_bulk_create(*, rows: Sequence[CouponCodeRow], at: datetime | No
         raise CouponCodeExistsError(
             field=f"rows.{position[duplicate]}.code", extra={"code": duplicate}
         )
-    with transaction.atomic():
+    with locking.atomic():
         for start in range(0, len(codes), BATCH):
             taken = CouponCode.objects.filter(code__in=codes[start : start + BATCH]).first()
             if taken is not None:
@@ -184,7 +184,7 @@ def coupon_codes_bulk_create(*, rows: Sequence[CouponCodeRow], at: datetime | No
                     field=f"rows.{position[taken.code]}.code", extra={"code": taken.code}
                 )
         try:
-            with transaction.atomic():
+            with locking.atomic():
                 CouponCode.objects.bulk_create(
                     [
                         CouponCode(

@@ -16,7 +16,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from pricing.errors import InvalidPriceError, InvalidPricePeriodError, PricePeriodOverlapError
@@ -104,7 +104,7 @@ def price_entry_set(
     at = at or timezone.now()
     amount = _amount(amount, currency=price_list.currency, field="amount")
     _period(valid_from, valid_to, field="valid_to")
-    with transaction.atomic():
+    with locking.atomic():
         _lock_list(price_list)
         entries = list(
             PriceListEntry.objects.filter(price_list=price_list, product=product).order_by("pk")
@@ -130,7 +130,7 @@ def price_entry_set(
             kind, old_amount = PriceChange.Kind.CHANGED, entry.amount
             entry.amount, entry.valid_to = amount, valid_to
         try:
-            with transaction.atomic():
+            with locking.atomic():
                 entry.save()
         except IntegrityError as exc:  # the PostgreSQL exclusion constraint
             raise _overlap_error("valid_from", valid_from) from exc
@@ -159,7 +159,7 @@ def price_entry_delete(
     Bumps the rules revision.  Deleting an entry that is already gone does nothing.
     """
     at = at or timezone.now()
-    with transaction.atomic():
+    with locking.atomic():
         _lock_list(entry.price_list)
         current = PriceListEntry.objects.filter(pk=entry.pk).first()
         if current is None:
@@ -210,7 +210,7 @@ def price_entries_bulk_set(
             raise _overlap_error(f"rows.{index}.valid_from", row.valid_from)
         wanted[key] = (index, PriceEntryRow(row.product_id, amount, row.valid_from, row.valid_to))
     product_ids = sorted({product_id for product_id, _ in wanted})
-    with transaction.atomic():
+    with locking.atomic():
         _lock_list(price_list)
         existing: dict[int, list[PriceListEntry]] = defaultdict(list)
         known: set[int] = set()
@@ -225,7 +225,7 @@ def price_entries_bulk_set(
         _bulk_check_overlaps(wanted, existing)
         _update_grouped(updates)
         try:
-            with transaction.atomic():
+            with locking.atomic():
                 PriceListEntry.objects.bulk_create(creates, batch_size=BULK_BATCH_SIZE)
         except IntegrityError as exc:  # a concurrent writer slipped past the lock
             raise PricePeriodOverlapError(field="rows") from exc

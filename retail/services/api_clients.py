@@ -2,7 +2,6 @@
 
 from datetime import datetime, timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from retail import locking
@@ -48,7 +47,7 @@ def api_key_issue(
     return api_key, key
 
 
-@transaction.atomic
+@locking.atomic()
 def api_key_rotate(
     *, client: ApiClient, grace: timedelta = DEFAULT_ROTATION_GRACE, at: datetime | None = None
 ) -> tuple[ApiClientKey, str]:

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from retail import locking
@@ -33,7 +33,7 @@ def customer_set_consent(
     at = at or timezone.now()
     kind = CustomerConsentEvent.Kind(kind)
     flag, stamp = f"{kind}_marketing_consent", f"{kind}_marketing_consent_at"
-    with transaction.atomic():
+    with locking.atomic():
         (locked,) = locking.rows_lock(Customer.objects.filter(pk=customer.pk))
         if getattr(locked, flag) == granted:
             return False
@@ -84,7 +84,7 @@ def customer_create(
             "This external id already belongs to a customer.", field="external_id"
         )
     try:
-        with transaction.atomic():
+        with locking.atomic():
             customer = Customer.objects.create(
                 first_name=first_name,
                 last_name=last_name,

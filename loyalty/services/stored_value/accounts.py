@@ -7,7 +7,6 @@ from decimal import Decimal
 from functools import partial
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import F
 
 from loyalty.errors import InsufficientBalanceError, SourceKeyReusedError
@@ -149,7 +148,7 @@ def gift_card_activate(
     at = now_or(at)
     account = account_by_code(code)
     value = positive_amount(amount, account.currency)
-    with transaction.atomic():
+    with locking.atomic():
         replay = entry_replay(
             source_key, kind=Entry.Kind.ISSUE, account_id=account.pk, amount=value
         )
@@ -199,7 +198,7 @@ def stored_value_reload(
     if not account.reloadable:
         raise NotReloadableError()
     value = positive_amount(amount, currency)
-    with transaction.atomic():
+    with locking.atomic():
         replay = entry_replay(
             source_key, kind=Entry.Kind.RELOAD, account_id=account.pk, amount=value
         )
@@ -245,7 +244,7 @@ def stored_value_adjust(
     value = quantize(Decimal(amount), account.currency)
     if value == 0:
         raise InvalidAmountError(field="amount")
-    with transaction.atomic():
+    with locking.atomic():
         replay = entry_replay(
             source_key, kind=Entry.Kind.ADJUST, account_id=account.pk, amount=value
         )

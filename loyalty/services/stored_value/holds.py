@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
-from django.db import transaction
 from django.db.models import F
 
 from loyalty.errors import HoldNotActiveError, InsufficientBalanceError, SourceKeyReusedError
@@ -120,7 +119,7 @@ def hold_capture(
     expiry, which is then expired) and ``InvalidAmountError``.
     """
     at = now_or(at)
-    with transaction.atomic():
+    with locking.atomic():
         replay = entry_replay(source_key, kind=Entry.Kind.REDEEM, reference=hold_source_key)
         if replay is not None:
             return replay
@@ -162,7 +161,7 @@ def hold_release(*, hold_source_key: str, at: datetime | None = None) -> StoredV
     Raises ``HoldNotFoundError`` and ``HoldNotActiveError`` (captured or expired).
     """
     at = now_or(at)
-    with transaction.atomic():
+    with locking.atomic():
         hold = _hold_locked(hold_source_key)
         if hold.status == Hold.Status.RELEASED:
             return hold
@@ -183,7 +182,7 @@ def hold_extend(
     (also for a hold already past its expiry).
     """
     at = now_or(at)
-    with transaction.atomic():
+    with locking.atomic():
         hold = _hold_locked(hold_source_key)
         if hold.status != Hold.Status.ACTIVE:
             raise HoldNotActiveError(extra={"status": hold.status})
@@ -203,7 +202,7 @@ def holds_expire(*, at: datetime, batch_size: int = 200) -> int:
     """
     done = 0
     while True:
-        with transaction.atomic():
+        with locking.atomic():
             holds = locking.rows_lock(
                 Hold.objects.filter(status=Hold.Status.ACTIVE, expires_at__lte=at),
                 skip_locked=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.db.models import Case, F, Q, Sum, Value, When
 
 from loyalty.errors import InsufficientBalanceError
@@ -93,7 +92,7 @@ def stored_value_redeem(
     at = now_or(at)
     account = account_check(code=code, pin=pin, currency=currency, at=at)
     value = positive_amount(amount, currency)
-    with transaction.atomic():
+    with locking.atomic():
         replay = entry_replay(
             source_key, kind=Entry.Kind.REDEEM, account_id=account.pk, amount=-value
         )
@@ -133,7 +132,7 @@ def stored_value_refund(
     ).first()
     if redemption is None:
         raise RedemptionNotFoundError()
-    with transaction.atomic():
+    with locking.atomic():
         (account,) = locking.rows_lock(Account.objects.filter(pk=redemption.account_id))
         replay_amount = None if amount is None else positive_amount(amount, account.currency)
         replay = entry_replay(
@@ -195,7 +194,7 @@ def stored_value_expire_due(*, at: datetime, batch_size: int = 200) -> int:
 
 
 def _expire_one(pk: int, *, at: datetime) -> int:
-    with transaction.atomic():
+    with locking.atomic():
         holds = locking.rows_lock(Hold.objects.filter(account_id=pk, status=Hold.Status.ACTIVE))
         account = next(
             iter(
