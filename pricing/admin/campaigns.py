@@ -138,6 +138,12 @@ class CampaignAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(code_count=Count("coupon_codes"))
 
+    def get_readonly_fields(self, request, obj=None):
+        # A campaign's status changes only through the Activate / Pause / End actions
+        # (campaign_status_set checks the move); a new campaign starts as chosen.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "status") if obj is not None else fields
+
     @admin.display(description=_("Codes"), ordering="code_count")
     def coupon_count(self, obj):
         return obj.code_count

@@ -209,3 +209,12 @@ def test_admin_simulator_unknown_customer_is_a_form_error(client, graph, hq):
         {"channel": graph["channel"].pk, "customer": "nobody@example.com", "lines": "MUG"},
     )
     assert "customer" in response.context["form"].errors
+
+
+def test_admin_campaign_change_form_cannot_change_the_status(client, graph, hq):
+    """Status moves only through the actions (campaign_status_set), never by editing the form."""
+    campaign = graph["campaign"]
+    client.force_login(hq)
+    page = client.get(admin_url(Campaign, "change", campaign.pk))
+    assert "status" not in page.context["adminform"].form.fields
+    assert "status" in client.get(admin_url(Campaign, "add")).context["adminform"].form.fields
