@@ -7,35 +7,26 @@ import pytest
 from orders.models import PriceDeviation, ReceiptPriceAudit
 from orders.price_audit_tasks import receipt_prices_audit, receipt_prices_audit_sweep
 from orders.services.price_audit import receipt_price_audit, receipts_price_audit_due
-from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
-from pricing.models import Campaign, RulesRevision
-from pricing.services.revision import rules_revision_bump, rules_revision_current, rules_version
+from orders.services.receipts import ReceiptLine
+from pricing.services.revision import rules_revision_bump
 from tests.factories import ProductFactory
 from tests.orders.api_support import client_for
-from tests.orders.world import AT, D, make_world
-from tests.pricing.factories import CampaignFactory
+from tests.orders.price_audit_support import (
+    make_audit_world,
+    record,
+    shirt,
+    socks,
+    stale_receipt,
+    version,
+)
+from tests.orders.world import AT, D
 
 pytestmark = pytest.mark.django_db
-
-CAMPAIGN_START = AT - timedelta(hours=1)
 
 
 @pytest.fixture
 def world():
-    world = make_world()
-    # The till took its snapshot, then HQ started "20 % off shirts" an hour before the sale.
-    RulesRevision.objects.update(changed_at=AT - timedelta(days=1))
-    world.snapshot = _version(world)
-    world.shirts = CampaignFactory(
-        code="SHIRT-20",
-        name="20 % off shirts",
-        kind=Campaign.Kind.PERCENT_OFF,
-        percent=D("20.00"),
-        valid_from=CAMPAIGN_START,
-        targets=[{"product": world.p("SHIRT")}],
-    )
-    rules_revision_bump(at=CAMPAIGN_START - timedelta(hours=1))
-    return world
+    return make_audit_world()
 
 
 @pytest.fixture
@@ -50,55 +41,13 @@ def eager(settings):
     app.conf.task_always_eager = before
 
 
-def _version(world):
-    return rules_version(channel=world.pos, store=world.cph, revision=rules_revision_current())
-
-
-def _shirt(total="160.00", discounts=()):
-    return ReceiptLine(
-        sku="SHIRT", quantity=1, unit_price=D("200.00"), total=D(total), discounts=discounts
-    )
-
-
-def _socks():
-    return ReceiptLine(
-        sku="SOCKS",
-        quantity=3,
-        unit_price=D("50.00"),
-        total=D("100.00"),
-        discounts=({"campaign": "SOCKS-3FOR2", "amount": "50.00"},),
-    )
-
-
-def _record(world, lines, *, receipt_id="R-1", rules_version="", till="T-3", store=None):
-    total = sum((line.total for line in lines), D(0))
-    order, _ = receipt_record(
-        channel=world.pos,
-        store=store or world.cph,
-        receipt_id=receipt_id,
-        lines=lines,
-        tenders=[ReceiptTender(kind="external", amount=total, reference=f"psp-{receipt_id}")],
-        customer=world.customer,
-        sold_at=AT,
-        rules_version=rules_version,
-        till=till,
-        at=AT,
-    )
-    return order
-
-
-def _stale_receipt(world, **kwargs):
-    """The till missed SHIRT-20: the shirt at full price, the socks' 3-for-2 right."""
-    return _record(world, [_shirt("200.00"), _socks()], rules_version=world.snapshot, **kwargs)
-
-
 def test_receipt_price_audit_reports_the_stale_till_that_missed_a_campaign_start(world):
-    order = _stale_receipt(world)
+    order = stale_receipt(world)
 
     audit = receipt_price_audit(order=order, at=AT + timedelta(minutes=5))
 
     assert audit.outcome == ReceiptPriceAudit.Outcome.DEVIATIONS
-    assert audit.rules_version_in_force == _version(world) != world.snapshot
+    assert audit.rules_version_in_force == version(world) != world.snapshot
     deviation = PriceDeviation.objects.get()
     assert (deviation.sku, deviation.store, deviation.till) == ("SHIRT", world.cph, "T-3")
     assert deviation.line == order.lines.get(sku="SHIRT")
@@ -117,10 +66,10 @@ def test_receipt_price_audit_reports_the_stale_till_that_missed_a_campaign_start
 
 
 def test_receipt_price_audit_leaves_a_correct_receipt_alone(world):
-    order = _record(
+    order = record(
         world,
-        [_shirt("160.00", ({"campaign": "SHIRT-20", "amount": "40.00"},)), _socks()],
-        rules_version=_version(world),
+        [shirt("160.00", ({"campaign": "SHIRT-20", "amount": "40.00"},)), socks()],
+        rules_version=version(world),
     )
 
     audit = receipt_price_audit(order=order, at=AT)
@@ -130,7 +79,7 @@ def test_receipt_price_audit_leaves_a_correct_receipt_alone(world):
 
 
 def test_receipt_price_audit_again_keeps_the_same_rows(world):
-    order = _stale_receipt(world)
+    order = stale_receipt(world)
     first = receipt_price_audit(order=order, at=AT)
     deviation = PriceDeviation.objects.get()
 
@@ -142,7 +91,7 @@ def test_receipt_price_audit_again_keeps_the_same_rows(world):
 
 
 def test_receipt_price_audit_stale_is_unknown_when_the_rules_changed_after_the_sale(world):
-    order = _stale_receipt(world)
+    order = stale_receipt(world)
     rules_revision_bump(at=AT + timedelta(minutes=1))
 
     receipt_price_audit(order=order, at=AT + timedelta(minutes=5))
@@ -154,7 +103,7 @@ def test_receipt_price_audit_stale_is_unknown_when_the_rules_changed_after_the_s
 
 def test_receipt_price_audit_records_could_not_price_instead_of_failing(world):
     ProductFactory(sku="NOPRICE", name="Unpriced lamp")
-    order = _record(
+    order = record(
         world, [ReceiptLine(sku="NOPRICE", quantity=1, unit_price=D("99.00"), total=D("99.00"))]
     )
 
@@ -169,7 +118,7 @@ def test_receipt_record_audits_prices_after_commit(
     world, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        order = _stale_receipt(world)
+        order = stale_receipt(world)
 
     assert len(callbacks) == 1
     assert order.price_audit.outcome == ReceiptPriceAudit.Outcome.DEVIATIONS
@@ -178,14 +127,14 @@ def test_receipt_record_audits_prices_after_commit(
 
 def test_receipt_record_does_not_audit_before_commit(world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        _stale_receipt(world)
+        stale_receipt(world)
         assert not ReceiptPriceAudit.objects.exists()
 
     assert len(callbacks) == 1
 
 
 def test_audit_receipt_prices_task_is_idempotent_and_named(world):
-    order = _stale_receipt(world)
+    order = stale_receipt(world)
 
     assert receipt_prices_audit.name == "orders.audit_receipt_prices"
     assert receipt_prices_audit(order.pk) == "deviations"
@@ -195,10 +144,10 @@ def test_audit_receipt_prices_task_is_idempotent_and_named(world):
 
 
 def test_receipts_price_audit_due_sweeps_receipts_never_audited(world):
-    stale = _stale_receipt(world)
-    correct = _record(
+    stale = stale_receipt(world)
+    correct = record(
         world,
-        [_shirt("160.00", ({"campaign": "SHIRT-20", "amount": "40.00"},))],
+        [shirt("160.00", ({"campaign": "SHIRT-20", "amount": "40.00"},))],
         receipt_id="R-2",
     )
     world.place()  # an order, not a receipt: not audited
