@@ -1,13 +1,15 @@
 """Orders' Celery tasks: thin, idempotent wrappers around services.
 
-The outbox's tasks are defined in ``orders.notifications.tasks`` and
-imported here, so Celery finds every orders task in this module.
+The outbox's tasks are defined in ``orders.notifications.tasks``, the price
+audit's in ``orders.price_audit_tasks``; both are imported here, so Celery
+finds every orders task in this module.
 """
 
 from celery import shared_task
 from django.utils import timezone
 
 from orders.notifications.tasks import notification_send, notifications_resend_pending
+from orders.price_audit_tasks import receipt_prices_audit, receipt_prices_audit_sweep
 from orders.services.sweeps import orders_expire, pickups_remind
 
 __all__ = [
@@ -15,6 +17,8 @@ __all__ = [
     "notifications_resend_pending",
     "orders_expire_uncollected",
     "pickups_remind_due",
+    "receipt_prices_audit",
+    "receipt_prices_audit_sweep",
 ]
 
 

@@ -55,6 +55,9 @@ ROLE_PERMISSIONS = {
         "orders.view_return",
         "orders.view_refund",
         "orders.view_notification",
+        # Their store's tills' price deviations and receipt audits (read-only).
+        "orders.view_pricedeviation",
+        "orders.view_receiptpriceaudit",
     ],
     StaffRole.HQ: [
         "retail.*",

@@ -136,6 +136,10 @@ CELERY_BEAT_SCHEDULE = {
     "orders.expire_uncollected": {"task": "orders.expire_uncollected", "schedule": 300.0},
     "orders.remind_pickups": {"task": "orders.remind_pickups", "schedule": 900.0},
     "orders.resend_notifications": {"task": "orders.resend_notifications", "schedule": 60.0},
+    "orders.audit_receipt_prices_sweep": {
+        "task": "orders.audit_receipt_prices_sweep",
+        "schedule": 900.0,
+    },
 }
 
 # --- Auth -----------------------------------------------------------------

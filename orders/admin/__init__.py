@@ -3,10 +3,11 @@
 Everything here is read-only: orders change only through ``orders.services``
 (the admin's actions call them).  Store managers see only the orders their
 store fulfils or collects, and what hangs off them.  A customer's purchase
-history is the order list filtered by ``?customer__public_id=<uuid>``.
+history is the order list filtered by ``?customer__public_id=<uuid>``; the
+tills' price deviations are in ``price_audit``.
 Importing the modules registers their admins.
 """
 
-from orders.admin import orders, records
+from orders.admin import orders, price_audit, records
 
-__all__ = ["orders", "records"]
+__all__ = ["orders", "price_audit", "records"]

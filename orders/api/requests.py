@@ -147,6 +147,16 @@ class ReceiptSerializer(serializers.Serializer):
     customer = serializers.UUIDField(required=False, allow_null=True)
     sold_at = serializers.DateTimeField()
     currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    rules_version = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=64,
+        help_text="The `version` of the rules snapshot the till priced with "
+        "(GET /api/v1/pricing/rules/); the price audit tells a stale till by it.",
+    )
+    till = serializers.CharField(
+        required=False, allow_blank=True, max_length=64, help_text="The till's own id."
+    )
     lines = ReceiptLineSerializer(many=True, allow_empty=False, max_length=MAX_BASKET_LINES)
     tenders = ReceiptTenderSerializer(many=True, allow_empty=False, max_length=MAX_TENDERS)
 

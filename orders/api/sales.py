@@ -63,7 +63,9 @@ class ReceiptView(IdempotentMixin, APIView):
             "POS keys only; the store is the key's. `201` the first time; a re-sent receipt "
             "(same `receipt_id` at this store) is `200` with the same order and changes "
             "nothing, so an `Idempotency-Key` is optional. Lines and tenders must add up "
-            "(`receipt_invalid` naming the field)."
+            "(`receipt_invalid` naming the field). Optional `rules_version` (the till's rules "
+            "snapshot) and `till` are kept on the receipt, whose prices are then audited "
+            "against the engine."
         ),
     )
     def post(self, request):
@@ -77,6 +79,8 @@ class ReceiptView(IdempotentMixin, APIView):
             customer=customer_get(data.get("customer")),
             sold_at=data["sold_at"],
             currency=data.get("currency") or None,
+            rules_version=data.get("rules_version", ""),
+            till=data.get("till", ""),
             lines=[
                 ReceiptLine(
                     sku=line.get("sku") or line["gtin"],

@@ -8,6 +8,7 @@ customer saw it.  Amount columns are VAT-inclusive ``Decimal`` beside the
 order's ``currency``; every write goes through ``orders.services``.
 """
 
+from orders.models.audits import PriceDeviation, ReceiptPriceAudit
 from orders.models.events import Notification, OrderEvent
 from orders.models.returns import Refund, Return, ReturnLine
 from orders.models.sales import Order, OrderLine, Tender
@@ -17,6 +18,8 @@ __all__ = [
     "Order",
     "OrderEvent",
     "OrderLine",
+    "PriceDeviation",
+    "ReceiptPriceAudit",
     "Refund",
     "Return",
     "ReturnLine",

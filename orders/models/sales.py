@@ -70,7 +70,10 @@ class Order(models.Model):
     total_amount = money_field(help_text=_("What the customer pays, VAT included."))
     vat = models.JSONField(default=list, blank=True, help_text=_("[{rate, gross, net, vat}]"))
     coupon_codes = models.JSONField(default=list, blank=True)
-    rules_version = models.CharField(max_length=64, blank=True)
+    rules_version = models.CharField(
+        max_length=64, blank=True, help_text=_("The rules version the order was priced with.")
+    )
+    till = models.CharField(max_length=64, blank=True, help_text=_("The POS till of a receipt."))
     language = models.CharField(max_length=5, default="en")
     notify_email = models.BooleanField(default=True)
     notify_sms = models.BooleanField(default=False)

@@ -12,12 +12,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from inventory.services import stock_record_sale
 from orders.errors import ReceiptInvalidError
 from orders.models import Order, OrderLine, Tender
+from orders.price_audit_tasks import receipt_audit_enqueue
 from orders.services.history import order_event
 from orders.services.numbers import order_number_new
 from orders.services.points import points_earn_for, spend_of
@@ -44,6 +46,8 @@ def receipt_record(
     customer: Customer | None = None,
     sold_at: datetime,
     currency: str | None = None,
+    rules_version: str = "",
+    till: str = "",
     at: datetime | None = None,
 ) -> tuple[Order, bool]:
     """Record a completed POS sale; return (order, created).
@@ -59,6 +63,11 @@ def receipt_record(
     stored-value tender's ``reference`` is the key the POS redeemed it with
     (refunds go back to it); a points tender's is the burn key.  Owns its
     transaction; concurrent posts of one receipt leave one order.
+
+    ``rules_version`` is the version of the rules snapshot the till priced
+    with and ``till`` the till's id (each up to 64 characters, optional);
+    after commit the receipt's prices are audited against the engine
+    (``orders.audit_receipt_prices``).
     """
     at = at or timezone.now()
     receipt_id = str(receipt_id).strip()
@@ -66,6 +75,10 @@ def receipt_record(
         raise ReceiptInvalidError(
             "Give the POS receipt id (1 to 64 characters).", field="receipt_id"
         )
+    rules_version, till = str(rules_version or "").strip(), str(till or "").strip()
+    for name, value in (("rules_version", rules_version), ("till", till)):
+        if len(value) > 64:
+            raise ReceiptInvalidError(_("At most 64 characters."), field=name)
     existing = receipt_find(store=store, receipt_id=receipt_id)
     if existing is not None:
         return existing, False
@@ -87,7 +100,10 @@ def receipt_record(
                 currency=currency,
                 sold_at=sold_at,
                 at=at,
+                rules_version=rules_version,
+                till=till,
             )
+            transaction.on_commit(lambda pk=order.pk: receipt_audit_enqueue(pk))
     except IntegrityError:
         # Another post of the same receipt committed first (our insert waited for it).
         existing = receipt_find(store=store, receipt_id=receipt_id)
@@ -110,6 +126,8 @@ def receipt_order_create(
     at: datetime,
     actor=None,
     event: str = "receipt_recorded",
+    rules_version: str = "",
+    till: str = "",
 ) -> Order:
     """Write a completed in-store sale of checked, unsaved ``lines`` and ``tenders``; sell stock.
 
@@ -131,6 +149,8 @@ def receipt_order_create(
         fulfil_location=store,
         collect_store=store,
         receipt_id=receipt_id,
+        rules_version=rules_version,
+        till=till,
         currency=currency,
         subtotal_amount=subtotal,
         discount_amount=max(subtotal - total, Decimal(0)),

@@ -65,6 +65,20 @@ def rules_version_current(*, channel: Channel, store: Store | None, version: str
     return version == current
 
 
+def rules_version_at(*, channel: Channel, store: Store | None, at: datetime) -> str | None:
+    """Return the snapshot version that was in force at ``at``; None when it cannot be told.
+
+    One query.  The counter keeps no history, so the version of a moment is
+    known only while nothing has changed since it: when the rules last
+    changed after ``at``, the answer is None (not "the current version").
+    """
+    row = RulesRevision.objects.filter(pk=_ROW).values_list("revision", "changed_at").first()
+    revision, changed_at = row or (0, None)
+    if changed_at is not None and changed_at > at:
+        return None
+    return rules_version(channel=channel, store=store, revision=revision)
+
+
 def _scoped(queryset, *, channel: Channel, store: Store | None):
     """Rows whose channel and store scope admit this channel and store (empty scope: all)."""
     model = queryset.model

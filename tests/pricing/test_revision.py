@@ -18,11 +18,14 @@ from pricing.services.revision import (
     rules_revision_bump,
     rules_revision_current,
     rules_snapshot,
+    rules_version,
+    rules_version_at,
     rules_version_current,
 )
 from tests.factories import (
     BrandFactory,
     CategoryFactory,
+    ChannelFactory,
     ProductFactory,
     StoreFactory,
     VatClassFactory,
@@ -63,6 +66,18 @@ def test_rules_revision_bump_creates_the_row_then_counts():
     rules_revision_bump(at=AT)
     row = RulesRevision.objects.get()
     assert (row.revision, row.changed_at) == (2, AT)
+
+
+def test_rules_version_at_is_told_only_while_nothing_changed_since():
+    channel = ChannelFactory(code="POS-X", kind="pos")
+    RulesRevision.objects.all().delete()
+    assert rules_version_at(channel=channel, store=None, at=AT) == f"0-{channel.pk}-0"
+    rules_revision_bump(at=AT)
+    current = rules_version(channel=channel, revision=rules_revision_current())
+
+    assert rules_version_at(channel=channel, store=None, at=AT) == current
+    assert rules_version_at(channel=channel, store=None, at=AT + timedelta(hours=1)) == current
+    assert rules_version_at(channel=channel, store=None, at=AT - timedelta(seconds=1)) is None
 
 
 # ---- service writes ------------------------------------------------------------------------
