@@ -20,7 +20,7 @@ from itertools import pairwise
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from pricing.engine.prior import prior_price_at, reductions
+from pricing.engine.prior import Reduction, prior_price_at, reductions
 from pricing.engine.types import CampaignRule, PricingContext, ProductInfo
 from pricing.models import PriceChange, PriceList, PriceListEntry
 from retail.models import Product
@@ -242,6 +242,39 @@ def _price_at(history: _History, moment: datetime) -> Decimal | None:
         ):
             best = (valid_from, known.amount)
     return best[1] if best else None
+
+
+def list_reductions(
+    *,
+    product: Product,
+    price_list: PriceList,
+    segments: Sequence[tuple[datetime, datetime, Decimal]],
+    end: datetime,
+    horizon: datetime,
+) -> list[Reduction]:
+    """The reductions of one list's own prices up to ``end`` (campaigns not counted: they are
+    per channel), each with its prior price; for the admin's chart.  No query.
+
+    ``segments`` are ``price_timeline``'s from at least 30 days before
+    ``horizon``, the earliest start of a reduction that gets a prior price.
+    """
+    info = ProductInfo(
+        product_id=product.pk,
+        sku=product.sku,
+        name=product.name,
+        category_ids=frozenset(),
+        brand_id=None,
+        set_ids=frozenset(),
+        vat_rate=Decimal(0),
+    )
+    return reductions(
+        product=info,
+        list_code=price_list.code,
+        list_prices=segments,
+        campaigns=(),
+        context=PricingContext(at=end, currency=price_list.currency),
+        horizon=horizon,
+    )
 
 
 @dataclass(frozen=True, slots=True)
