@@ -3,7 +3,8 @@
 What the basket API and the admin's price simulator show, assembled in one
 place so both say exactly the same.  Fetch, then compute: ``basket_price``
 (about eight queries), then one query for the public price lists in scope,
-two for their 30-day lowest prices and one for the rules version when asked.
+two for their price history (the Omnibus prior price and the 30-day lowest)
+and one for the rules version when asked.
 """
 
 from __future__ import annotations
@@ -16,21 +17,26 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from pricing.engine.types import PricedBasket, PricedLine
+from pricing.engine.types import PricedBasket, PricedLine, PricingContext, Rules
 from pricing.models import PriceList
-from pricing.selectors import basket_price
-from pricing.services.omnibus import lowest_price_30d
+from pricing.selectors import basket_price_and_rules
+from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
 from pricing.services.revision import rules_revision_current, rules_version
 from retail.models import Channel, Customer, Store
 
 
 @dataclass(frozen=True, slots=True)
 class QuotedLine:
-    """A priced line under the caller's own line id, with its 30-day lowest public price."""
+    """A priced line under the caller's own line id, with its Omnibus prices.
+
+    ``prior_price``: the prior price of the public reduction in force (None:
+    none is); ``lowest_price_30d``: the rolling 30-day lowest public list price.
+    """
 
     line_id: str
     line: PricedLine
     lowest_price_30d: Decimal | None
+    prior_price: Decimal | None = None
 
     @property
     def discount_total(self) -> Decimal:
@@ -70,13 +76,14 @@ def basket_quote(
     """Price ``lines`` (SKU or GTIN, quantity) and add what a client shows beside the price.
 
     ``line_ids`` are the caller's names for the lines (default: their
-    positions).  Each line gets the lowest price of the last 30 days in the
-    highest-priority public list in scope that priced the product then.  With
+    positions).  Each line gets the Omnibus prior price and the lowest price
+    of the last 30 days, from the highest-priority public list in scope that
+    priced the product in the look-back.  With
     ``rules_version_given``, the quote says whether that snapshot version is
     still current.  Raises what ``basket_price`` raises.
     """
     at = at or timezone.now()
-    priced = basket_price(
+    priced, rules = basket_price_and_rules(
         lines=lines,
         channel=channel,
         store=store,
@@ -84,14 +91,10 @@ def basket_quote(
         coupon_codes=coupon_codes,
         at=at,
         language=language,
+        campaigns_since=at - OMNIBUS_HORIZON,
     )
     ids = list(line_ids) if line_ids is not None else [str(i) for i in range(len(lines))]
-    lowest = public_lowest_prices(
-        product_ids={line.product_id for line in priced.lines},
-        channel=channel,
-        store=store,
-        at=at,
-    )
+    omnibus = public_omnibus_prices(rules=rules, channel=channel, store=store, at=at)
     check = None
     if rules_version_given is not None:
         current = rules_version(channel=channel, store=store, revision=rules_revision_current())
@@ -103,7 +106,12 @@ def basket_quote(
             QuotedLine(
                 line_id=ids[int(line.line_id)],
                 line=line,
-                lowest_price_30d=lowest.get(line.product_id),
+                lowest_price_30d=omnibus[line.product_id].lowest_price_30d
+                if line.product_id in omnibus
+                else None,
+                prior_price=omnibus[line.product_id].prior_price
+                if line.product_id in omnibus
+                else None,
             )
             for line in priced.lines
         ),
@@ -111,17 +119,18 @@ def basket_quote(
     )
 
 
-def public_lowest_prices(
-    *, product_ids: set[int], channel: Channel, store: Store | None, at: datetime
-) -> dict[int, Decimal]:
-    """Return the Omnibus 30-day lowest price per product from the public lists in scope.
+def public_omnibus_prices(
+    *, rules: Rules, channel: Channel, store: Store | None, at: datetime
+) -> dict[int, OmnibusPrice]:
+    """Return the Omnibus prices per product of ``rules`` from the public lists in scope.
 
     A public list has no customer groups; it is in scope when its channels
     and stores are empty or name this channel and store.  Where several
-    lists priced a product, the one with the highest priority wins.  Three
-    queries.
+    lists priced a product, the one with the highest priority wins.  The
+    campaigns are those of ``rules`` (load them with ``campaigns_since``);
+    the prior price is the public one, whoever asks.  Three queries.
     """
-    if not product_ids:
+    if not rules.products:
         return {}
     through = PriceList.channels.through.objects.filter(pricelist_id=OuterRef("pk"))
     stores = PriceList.stores.through.objects.filter(pricelist_id=OuterRef("pk"))
@@ -132,14 +141,20 @@ def public_lowest_prices(
     lists = PriceList.objects.filter(is_active=True, currency=channel.currency).filter(
         ~Exists(groups), ~Exists(through) | Exists(through.filter(channel_id=channel.pk)), in_store
     )
-    codes = list(lists.order_by("-priority", "code").values_list("code", flat=True))
+    codes = tuple(lists.order_by("-priority", "code").values_list("code", flat=True))
     if not codes:
         return {}
-    lowest = lowest_price_30d(product_ids=product_ids, price_list_codes=codes, at=at)
-    result: dict[int, Decimal] = {}
-    for product_id in product_ids:
-        for code in codes:
-            if (product_id, code) in lowest:
-                result[product_id] = lowest[(product_id, code)]
-                break
-    return result
+    return omnibus_prices(
+        products=rules.products,
+        list_codes=dict.fromkeys(rules.products, codes),
+        campaigns={
+            product_id: [c for c in rules.campaigns if c.target.matches(product)]
+            for product_id, product in rules.products.items()
+        },
+        context=PricingContext(
+            at=at,
+            currency=channel.currency,
+            channel_id=channel.pk,
+            store_id=store.pk if store is not None else None,
+        ),
+    )

@@ -28,7 +28,7 @@ from pricing.engine.types import (
 from pricing.errors import InactiveProductError, InvalidQuantityError
 from pricing.loader import ProductRow, context_build, product_rows_by_codes, rules_load_for_rows
 from pricing.models import Campaign
-from pricing.services.omnibus import lowest_price_30d
+from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
 from retail.errors import InvalidGtinError, TooManySkusError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Channel, Customer, Store
@@ -44,9 +44,12 @@ class ProductPrice:
 
     ``price`` includes the campaigns that apply to a single unit;
     ``ordinary_price`` is the base price without campaigns (a member or
-    contract price for a customer in that group); ``lowest_price_30d`` is the
-    lowest public price of the last 30 days (EU Omnibus rule), None when the
-    product had no public price in that time.
+    contract price for a customer in that group); ``prior_price`` is the EU
+    Omnibus prior price of the public reduction in force (the lowest public
+    price applied in the 30 days before it began, ``pricing.engine.prior``),
+    None when no reduction is in force; ``lowest_price_30d`` is the rolling
+    lowest public list price of the last 30 days, now included, None when the
+    product had no public price in that time (kept for existing clients).
     """
 
     sku: str
@@ -56,6 +59,7 @@ class ProductPrice:
     price_list_code: str
     lowest_price_30d: Decimal | None
     campaign_codes: tuple[str, ...]
+    prior_price: Decimal | None = None
 
 
 def _gtin_key(code: str) -> str | None:
@@ -134,6 +138,35 @@ def basket_price(
     engine (``NoPriceError``).  A valid coupon that does not apply is reported
     in ``PricedBasket.coupons``, not raised.
     """
+    priced, _ = basket_price_and_rules(
+        lines=lines,
+        channel=channel,
+        store=store,
+        customer=customer,
+        coupon_codes=coupon_codes,
+        at=at,
+        language=language,
+    )
+    return priced
+
+
+def basket_price_and_rules(
+    *,
+    lines: Sequence[tuple[str, int]],
+    channel: Channel,
+    store: Store | None = None,
+    customer: Customer | None = None,
+    coupon_codes: Sequence[str] = (),
+    at: datetime | None = None,
+    language: str | None = None,
+    campaigns_since: datetime | None = None,
+) -> tuple[PricedBasket, Rules]:
+    """``basket_price``, also returning the rules it priced with (the same queries).
+
+    With ``campaigns_since`` the rules also hold the campaigns in force at
+    some moment since then (for the Omnibus prior price); the price is the
+    same.
+    """
     at = at or timezone.now()
     basket, products = _lines_resolve(lines)
     context = context_build(
@@ -144,8 +177,8 @@ def basket_price(
         at=at,
         language=language,
     )
-    rules = rules_load_for_rows(products.values(), context=context)
-    return price_basket(lines=basket, context=context, rules=rules)
+    rules = rules_load_for_rows(products.values(), context=context, campaigns_since=campaigns_since)
+    return price_basket(lines=basket, context=context, rules=rules), rules
 
 
 def prices_lookup(
@@ -176,7 +209,9 @@ def prices_lookup(
             raise InactiveProductError(field=f"skus.{index}", extra={"sku": sku})
     context = context_build(channel=channel, store=store, customer=customer, at=at)
     rules = rules_load_for_rows(
-        {row.product_id: row for row in products.values()}.values(), context=context
+        {row.product_id: row for row in products.values()}.values(),
+        context=context,
+        campaigns_since=at - OMNIBUS_HORIZON,
     )
     prices: dict[int, list[PriceRule]] = defaultdict(list)
     for rule in rules.prices:
@@ -184,6 +219,7 @@ def prices_lookup(
     public = dataclasses.replace(context, customer_id=None, group_codes=frozenset())
     campaigns = _CampaignIndex(rules.campaigns)
     quotes = []
+    touching: dict[int, tuple[CampaignRule, ...]] = {}
     for sku in dict.fromkeys(wanted):
         product = rules.products[products[sku].product_id]
         own = prices[product.product_id]
@@ -195,22 +231,29 @@ def prices_lookup(
             context=public,
             prices=[rule for rule in own if rule.is_public],
         )
+        touching[product.product_id] = campaigns.for_product(product)
         priced = price_basket(
             lines=(BasketLine(line_id="0", product_id=product.product_id, quantity=1),),
             context=context,
             rules=Rules(
                 products={product.product_id: product},
                 prices=tuple(own),
-                campaigns=campaigns.for_product(product),
+                campaigns=touching[product.product_id],
             ),
         )
         (line,) = priced.lines
         quotes.append((product, line, base, public_base))
-    lowest = lowest_price_30d(
-        product_ids={product.product_id for product, *_ in quotes},
-        price_list_codes={p.price_list_code for *_, p in quotes if p is not None},
-        at=at,
+    omnibus = omnibus_prices(
+        products=rules.products,
+        list_codes={
+            product.product_id: (public_base.price_list_code,)
+            for product, _, _, public_base in quotes
+            if public_base is not None
+        },
+        campaigns=touching,
+        context=context,
     )
+    none = OmnibusPrice(prior_price=None, lowest_price_30d=None)
     return [
         ProductPrice(
             sku=product.sku,
@@ -218,14 +261,11 @@ def prices_lookup(
             price=line.total,
             ordinary_price=base.amount,
             price_list_code=base.price_list_code,
-            lowest_price_30d=(
-                lowest.get((product.product_id, public_base.price_list_code))
-                if public_base is not None
-                else None
-            ),
+            lowest_price_30d=omnibus.get(product.product_id, none).lowest_price_30d,
             campaign_codes=tuple(dict.fromkeys(d.campaign_code for d in line.discounts)),
+            prior_price=omnibus.get(product.product_id, none).prior_price,
         )
-        for product, line, base, public_base in quotes
+        for product, line, base, _public_base in quotes
     ]
 
 

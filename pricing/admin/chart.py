@@ -13,8 +13,10 @@ from decimal import Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 OMNIBUS_WINDOW = timedelta(days=30)
+PRIOR_COLOUR = "#059669"
 
 # (from, to, amount): ``to`` None means open-ended; ``amount`` None means no price then.
 Segment = tuple[datetime, datetime | None, Decimal | None]
@@ -116,15 +118,19 @@ def price_chart_svg(
     currency: str,
     now: datetime | None = None,
     box: ChartBox | None = None,
+    prior: Sequence[Segment] = (),
 ) -> SafeString:
-    """Draw the price (solid) and its trailing 30-day lowest (dashed) as an SVG step chart.
+    """Draw the price (solid), its trailing 30-day lowest (dashed) and the Omnibus prior price
+    of each reduction (dotted, labelled) as an SVG step chart.
 
     ``segments`` should reach 30 days before ``start`` so the lowest line is
-    right from the first day; ``now``, when inside the range, is marked.
+    right from the first day; ``prior`` holds (start, end, prior price) per
+    reduction; ``now``, when inside the range, is marked.
     """
     box = box or ChartBox()
     prices = clip_segments(segments, start=start, end=end)
     lowest = lowest_series(segments, start=start, end=end)
+    priors = clip_segments(prior, start=start, end=end)
     title = escape(f"Price and 30-day lowest price ({currency})")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{box.width}" '
@@ -139,7 +145,7 @@ def price_chart_svg(
         )
         return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
 
-    amounts = [amount for *_, amount in prices] + [amount for *_, amount in lowest]
+    amounts = [amount for *_, amount in (*prices, *lowest, *priors)]
     y_low, y_high, y_step = _nice_range(min(amounts), max(amounts))
     span = (end - start).total_seconds()
 
@@ -161,6 +167,7 @@ def price_chart_svg(
         )
     parts.append(_steps(lowest, x=x, y=y, colour="#d97706", dashed=True))
     parts.append(_steps(prices, x=x, y=y, colour="#2563eb", dashed=False))
+    parts.append(_prior_lines(priors, x=x, y=y))
     legend_y = box.height - 12
     parts.append(
         f'<line x1="{box.left}" y1="{legend_y - 4}" x2="{box.left + 24}" y2="{legend_y - 4}" '
@@ -169,9 +176,27 @@ def price_chart_svg(
         f'<line x1="{box.left + 90}" y1="{legend_y - 4}" x2="{box.left + 114}" '
         f'y2="{legend_y - 4}" stroke="#d97706" stroke-width="2" stroke-dasharray="5,3"/>'
         f'<text x="{box.left + 120}" y="{legend_y}">Lowest price of the previous 30 days</text>'
+        f'<line x1="{box.left + 360}" y1="{legend_y - 4}" x2="{box.left + 384}" '
+        f'y2="{legend_y - 4}" stroke="{PRIOR_COLOUR}" stroke-width="2" stroke-dasharray="1,3"/>'
+        f'<text x="{box.left + 390}" y="{legend_y}">{escape(_("Prior price (Omnibus)"))}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
+
+
+def _prior_lines(priors, *, x, y) -> str:
+    """Each reduction's prior price: a dotted line over its life, labelled with the amount."""
+    parts = []
+    for seg_from, seg_to, amount in priors:
+        ypos = y(amount)
+        label = escape(_("Prior price %(amount)s") % {"amount": f"{amount:.2f}"})
+        parts.append(
+            f'<g class="prior-price"><line x1="{x(seg_from):.1f}" y1="{ypos:.1f}" '
+            f'x2="{x(seg_to):.1f}" y2="{ypos:.1f}" stroke="{PRIOR_COLOUR}" stroke-width="2" '
+            f'stroke-dasharray="1,3"/><text x="{x(seg_from) + 3:.1f}" y="{ypos - 4:.1f}" '
+            f'fill="{PRIOR_COLOUR}">{label}</text></g>'
+        )
+    return "".join(parts)
 
 
 def _axes(box: ChartBox, *, start, end, y_low, y_high, y_step, x, y) -> str:

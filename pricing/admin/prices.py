@@ -21,8 +21,14 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from pricing.admin.chart import price_chart_svg
+from pricing.engine.prior import prior_price_at
 from pricing.models import PriceChange, PriceList, PriceListEntry
-from pricing.services.omnibus import lowest_price_30d, price_timeline
+from pricing.services.omnibus import (
+    OMNIBUS_LOOKBACK,
+    list_reductions,
+    lowest_price_30d,
+    price_timeline,
+)
 from pricing.services.prices import price_entry_delete, price_entry_set
 from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
@@ -277,20 +283,37 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
         now = timezone.now()
         start = now - timedelta(days=CHART_DAYS)
         end = now + timedelta(days=CHART_DAYS_AHEAD)
-        # The lowest line needs the 30 days before the chart starts as well.
+        # The lowest line needs the 30 days before the chart starts as well, and the prior
+        # price the start of the reduction in force, up to the Omnibus look-back.
         segments = price_timeline(
-            product=product, price_list=price_list, start=start - timedelta(days=30), end=end
+            product=product,
+            price_list=price_list,
+            start=min(start, now - OMNIBUS_LOOKBACK) - timedelta(days=30),
+            end=end,
         )
         rows = [(s.valid_from, s.valid_to, s.amount) for s in segments]
         lowest = lowest_price_30d(
             product_ids=[product.pk], price_list_codes=[price_list.code], at=now
         ).get((product.pk, price_list.code))
+        found = list_reductions(
+            product=product,
+            price_list=price_list,
+            segments=rows,
+            end=end,
+            horizon=now - OMNIBUS_LOOKBACK,
+        )
         return {
             "svg": price_chart_svg(
-                segments=rows, start=start, end=end, now=now, currency=price_list.currency
+                segments=rows,
+                start=start,
+                end=end,
+                now=now,
+                currency=price_list.currency,
+                prior=[(r.start, r.end, r.prior_price) for r in found if r.prior_price],
             ),
             "segments": [s for s in segments if s.valid_to > start],
             "lowest_now": lowest,
+            "prior_now": prior_price_at(found, now),
             "is_public": not price_list.customer_groups.exists(),
         }
 

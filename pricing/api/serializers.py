@@ -134,6 +134,17 @@ class CampaignListRequestSerializer(serializers.Serializer):
 
 # ---- the priced basket -------------------------------------------------------------------
 
+PRIOR_PRICE_HELP = (
+    "EU Omnibus prior price: the lowest public price applied to one unit in the 30 days "
+    "before the reduction in force began (list price, or a public percent, amount or fixed "
+    "price campaign), fixed while the reduction runs; null when no reduction is in force. "
+    "Show it beside a reduced price."
+)
+LOWEST_30D_HELP = (
+    "Rolling lowest public list price of the last 30 days, the current price included "
+    "(campaigns not counted). Kept for existing clients; not the prior price of a reduction."
+)
+
 
 class DiscountSerializer(serializers.Serializer):
     campaign = serializers.CharField(source="campaign_code")
@@ -156,9 +167,8 @@ class PricedLineSerializer(serializers.Serializer):
     total = Money(source="line.total")
     vat_rate = Percent(source="line.vat_rate")
     vat_amount = Money(source="line.vat_amount")
-    lowest_price_30d = Money(
-        allow_null=True, help_text="Lowest public unit price of the last 30 days (Omnibus)."
-    )
+    prior_price = Money(allow_null=True, help_text=PRIOR_PRICE_HELP)
+    lowest_price_30d = Money(allow_null=True, help_text=LOWEST_30D_HELP)
 
 
 class VatLineSerializer(serializers.Serializer):
@@ -220,7 +230,8 @@ class ProductPriceSerializer(serializers.Serializer):
     price = Money(help_text="One unit with the campaigns that apply to it alone.")
     ordinary_price = Money(help_text="Without campaigns (a member or contract price if any).")
     price_list = serializers.CharField(source="price_list_code")
-    lowest_price_30d = Money(allow_null=True, help_text="Lowest public price of the last 30 days.")
+    prior_price = Money(allow_null=True, help_text=PRIOR_PRICE_HELP)
+    lowest_price_30d = Money(allow_null=True, help_text=LOWEST_30D_HELP)
     campaigns = serializers.ListField(source="campaign_codes", child=serializers.CharField())
 
 

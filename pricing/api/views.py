@@ -104,8 +104,9 @@ class PriceLookupView(APIView):
         parameters=[serializers.PriceLookupRequestSerializer],
         responses={200: serializers.PriceLookupSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
         description=(
-            "Per SKU: the price of one unit with its campaigns, the ordinary price and the "
-            "lowest public price of the last 30 days (EU Omnibus). More than 500 SKUs is "
+            "Per SKU: the price of one unit with its campaigns, the ordinary price, the EU "
+            "Omnibus `prior_price` of the reduction in force (null without one) and the "
+            "rolling lowest public list price of the last 30 days. More than 500 SKUs is "
             "`too_many_skus` naming `sku`; an unknown or inactive SKU names `sku.<i>`. "
             "A SKU without a price in this channel and store is left out."
         ),

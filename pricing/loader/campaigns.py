@@ -6,6 +6,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db import connection
 
@@ -140,9 +141,18 @@ _MAX_CACHED_RULES = 20_000
 
 
 def campaigns_load(
-    *, products: Iterable[ProductInfo], context: PricingContext, revision: str | None = None
+    *,
+    products: Iterable[ProductInfo],
+    context: PricingContext,
+    revision: str | None = None,
+    since: datetime | None = None,
 ) -> tuple[CampaignRule, ...]:
     """Campaigns in force that can touch these products, with their targets; one query.
+
+    With ``since``, also the campaigns that were in force at any moment of
+    ``[since, context.at]`` (the Omnibus prior price reads them); the engine
+    ignores those not in force at ``context.at``.  The same statement, so the
+    same one query.
 
     A campaign is picked by an include target (any group) on one of the
     products, their categories, brands or sets (the target columns are
@@ -186,7 +196,7 @@ def campaigns_load(
                 list_param(set().union(*(p.set_ids for p in products))),
                 product_ids,
                 at,
-                at,
+                at_param(since) if since is not None else at,
                 context.currency,
             ],
         )

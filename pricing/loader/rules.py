@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 
 from django.db import connection
 
@@ -13,7 +14,12 @@ from pricing.loader.scope import codes_of, ids_of, in_scope, scope_columns
 from pricing.loader.sql import at_param, in_list, list_param, statement, to_datetime, to_decimal
 
 
-def rules_load(*, product_ids: Collection[int], context: PricingContext) -> Rules:
+def rules_load(
+    *,
+    product_ids: Collection[int],
+    context: PricingContext,
+    campaigns_since: datetime | None = None,
+) -> Rules:
     """Load the products, prices and campaigns in force at ``context.at`` for these products.
 
     Four queries, whatever the number of campaigns in the database.  Unknown
@@ -24,18 +30,34 @@ def rules_load(*, product_ids: Collection[int], context: PricingContext) -> Rule
     ids = set(product_ids)
     if not ids:
         return Rules(products={}, prices=(), campaigns=())
-    return rules_load_for_rows(product_rows_by_ids(ids), context=context)
+    return rules_load_for_rows(
+        product_rows_by_ids(ids), context=context, campaigns_since=campaigns_since
+    )
 
 
-def rules_load_for_rows(rows: Collection[ProductRow], *, context: PricingContext) -> Rules:
-    """``rules_load`` for product rows already fetched (``pricing.loader.products``); 3 queries."""
+def rules_load_for_rows(
+    rows: Collection[ProductRow],
+    *,
+    context: PricingContext,
+    campaigns_since: datetime | None = None,
+) -> Rules:
+    """``rules_load`` for product rows already fetched (``pricing.loader.products``); 3 queries.
+
+    With ``campaigns_since``, ``Rules.campaigns`` also holds the campaigns in
+    force at some moment since then (see ``campaigns_load``).
+    """
     products, revision = products_build(rows, context=context)
     if not products:
         return Rules(products={}, prices=(), campaigns=())
     return Rules(
         products=products,
         prices=prices_load(products=products, context=context),
-        campaigns=campaigns_load(products=products.values(), context=context, revision=revision),
+        campaigns=campaigns_load(
+            products=products.values(),
+            context=context,
+            revision=revision,
+            since=campaigns_since,
+        ),
     )
 
 

@@ -1,4 +1,4 @@
-"""The price as it really was: the Omnibus 30-day lowest price and the admin's price chart.
+"""The price as it really was: the Omnibus prior price, the 30-day lowest and the price chart.
 
 An entry's row tells its current amount and period, but not what it said
 before an edit.  The history (``PriceChange``) does: each row is the state of
@@ -11,8 +11,8 @@ history was kept, or by a bulk load that kept none) counts as always known.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
@@ -20,10 +20,18 @@ from itertools import pairwise
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
+from pricing.engine.prior import Reduction, prior_price_at, reductions
+from pricing.engine.types import CampaignRule, PricingContext, ProductInfo
 from pricing.models import PriceChange, PriceList, PriceListEntry
 from retail.models import Product
 
 OMNIBUS_WINDOW = timedelta(days=30)
+# How far back a reduction's start is looked for: one that began earlier gets no prior price.
+OMNIBUS_LOOKBACK = timedelta(days=365)
+# How far back the history is read: the look-back and the 30 days before it.
+OMNIBUS_HORIZON = OMNIBUS_LOOKBACK + OMNIBUS_WINDOW
+# The segments end just after ``at`` so that the last one holds the price in force at ``at``.
+_INSTANT = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,19 @@ class PriceSegment:
     valid_from: datetime
     valid_to: datetime
     amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class OmnibusHistory:
+    """A product's price in one public list over the look-back, and its 30-day lowest.
+
+    ``lowest_price_30d`` is the rolling lowest list price in ``[at - 30 days,
+    at]`` (the current price included); kept for clients that show it, it is
+    not the prior price of a reduction (``pricing.engine.prior``).
+    """
+
+    segments: tuple[PriceSegment, ...]
+    lowest_price_30d: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,21 +84,14 @@ def lowest_price_30d(
     """
     at = at or timezone.now()
     start = at - OMNIBUS_WINDOW
-    public = ~Exists(
-        PriceList.customer_groups.through.objects.filter(pricelist_id=OuterRef("price_list_id"))
-    )
     histories = _histories_load(
-        where=Q(product_id__in=set(product_ids), price_list__code__in=set(price_list_codes))
-        & Q(public),
-        start=start,
-        end=at,
+        where=_public_where(product_ids, price_list_codes), start=start, end=at
     )
     lowest = {}
     for key, history in histories.items():
-        amounts = [_price_at(history, moment) for moment in _moments(history, start, at)]
-        amounts = [amount for amount in amounts if amount is not None]
-        if amounts:
-            lowest[key] = min(amounts)
+        amount = _lowest(history, start, at)
+        if amount is not None:
+            lowest[key] = amount
     return lowest
 
 
@@ -92,7 +106,55 @@ def price_timeline(
     histories = _histories_load(
         where=Q(product_id=product.pk, price_list_id=price_list.pk), start=start, end=end
     )
-    history = histories.get((product.pk, price_list.code), {})
+    return _segments(histories.get((product.pk, price_list.code), {}), start, end)
+
+
+def public_price_history(
+    *,
+    product_ids: Collection[int],
+    price_list_codes: Collection[str],
+    at: datetime,
+) -> dict[tuple[int, str], OmnibusHistory]:
+    """Return per product and public list the price as known over the Omnibus look-back.
+
+    The segments run from ``at - OMNIBUS_LOOKBACK - 30 days`` through ``at``
+    (the last one reaches just past ``at``), enough to find when the
+    reduction in force began and the 30 days before it; the 30-day lowest is
+    computed from the same rows.  Only public lists count; a key is missing
+    when the product had no price in that list in the look-back.  Two
+    queries, whatever the number of products.
+    """
+    start = at - OMNIBUS_HORIZON
+    histories = _histories_load(
+        where=_public_where(product_ids, price_list_codes), start=start, end=at
+    )
+    result = {}
+    for key, history in histories.items():
+        segments = _segments(history, start, at + _INSTANT)
+        if segments:
+            result[key] = OmnibusHistory(
+                segments=tuple(segments),
+                lowest_price_30d=_lowest(history, at - OMNIBUS_WINDOW, at),
+            )
+    return result
+
+
+def _public_where(product_ids: Collection[int], price_list_codes: Collection[str]) -> Q:
+    public = ~Exists(
+        PriceList.customer_groups.through.objects.filter(pricelist_id=OuterRef("price_list_id"))
+    )
+    return Q(product_id__in=set(product_ids), price_list__code__in=set(price_list_codes)) & Q(
+        public
+    )
+
+
+def _lowest(history: _History, start: datetime, end: datetime) -> Decimal | None:
+    amounts = [_price_at(history, moment) for moment in _moments(history, start, end)]
+    amounts = [amount for amount in amounts if amount is not None]
+    return min(amounts) if amounts else None
+
+
+def _segments(history: _History, start: datetime, end: datetime) -> list[PriceSegment]:
     segments: list[PriceSegment] = []
     for begin, finish in pairwise(_moments(history, start, end)):
         amount = _price_at(history, begin)
@@ -180,3 +242,94 @@ def _price_at(history: _History, moment: datetime) -> Decimal | None:
         ):
             best = (valid_from, known.amount)
     return best[1] if best else None
+
+
+def list_reductions(
+    *,
+    product: Product,
+    price_list: PriceList,
+    segments: Sequence[tuple[datetime, datetime, Decimal]],
+    end: datetime,
+    horizon: datetime,
+) -> list[Reduction]:
+    """The reductions of one list's own prices up to ``end`` (campaigns not counted: they are
+    per channel), each with its prior price; for the admin's chart.  No query.
+
+    ``segments`` are ``price_timeline``'s from at least 30 days before
+    ``horizon``, the earliest start of a reduction that gets a prior price.
+    """
+    info = ProductInfo(
+        product_id=product.pk,
+        sku=product.sku,
+        name=product.name,
+        category_ids=frozenset(),
+        brand_id=None,
+        set_ids=frozenset(),
+        vat_rate=Decimal(0),
+    )
+    return reductions(
+        product=info,
+        list_code=price_list.code,
+        list_prices=segments,
+        campaigns=(),
+        context=PricingContext(at=end, currency=price_list.currency),
+        horizon=horizon,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class OmnibusPrice:
+    """What a client may show beside a price: the prior price of the reduction in force at
+    ``at`` (None: no reduction) and the rolling 30-day lowest list price."""
+
+    prior_price: Decimal | None
+    lowest_price_30d: Decimal | None
+
+
+def omnibus_prices(
+    *,
+    products: Mapping[int, ProductInfo],
+    list_codes: Mapping[int, Sequence[str]],
+    campaigns: Mapping[int, Sequence[CampaignRule]],
+    context: PricingContext,
+) -> dict[int, OmnibusPrice]:
+    """Return the Omnibus prices of ``products`` at ``context.at``; two queries.
+
+    ``list_codes`` are a product's public lists in order of preference: the
+    first with a price in the look-back is used.  ``campaigns`` are those
+    that can touch a product (any, in force at some moment of the look-back:
+    ``pricing.loader.rules_load(campaigns_since=...)``); only public unit
+    campaigns count (``pricing.engine.prior``).  The prior price is computed
+    in the public context (no customer), whoever asks.
+    """
+    at = context.at
+    public = replace(
+        context,
+        customer_id=None,
+        group_codes=frozenset(),
+        unlocked_campaign_ids=frozenset(),
+        coupon_campaigns=(),
+    )
+    histories = public_price_history(
+        product_ids=set(list_codes),
+        price_list_codes={code for codes in list_codes.values() for code in codes},
+        at=at,
+    )
+    answer = {}
+    for product_id, codes in list_codes.items():
+        code = next((c for c in codes if (product_id, c) in histories), None)
+        if code is None or product_id not in products:
+            continue
+        history = histories[(product_id, code)]
+        found = reductions(
+            product=products[product_id],
+            list_code=code,
+            list_prices=[(s.valid_from, s.valid_to, s.amount) for s in history.segments],
+            campaigns=campaigns.get(product_id, ()),
+            context=public,
+            horizon=at - OMNIBUS_LOOKBACK,
+        )
+        answer[product_id] = OmnibusPrice(
+            prior_price=prior_price_at(found, at), lowest_price_30d=history.lowest_price_30d
+        )
+    return answer

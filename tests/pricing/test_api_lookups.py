@@ -48,6 +48,8 @@ def test_prices_lookup_gives_price_ordinary_lowest_and_campaigns(web, catalogue)
             "price": "180.00",
             "ordinary_price": "200.00",
             "price_list": "PUBLIC-DK",
+            # The campaign has run since the catalogue began, more than a year: no prior price.
+            "prior_price": None,
             "lowest_price_30d": "200.00",
             "campaigns": ["PAN-10"],
         },
@@ -57,6 +59,7 @@ def test_prices_lookup_gives_price_ordinary_lowest_and_campaigns(web, catalogue)
             "price": "50.00",
             "ordinary_price": "50.00",
             "price_list": "PUBLIC-DK",
+            "prior_price": None,
             "lowest_price_30d": "50.00",
             "campaigns": [],
         },
