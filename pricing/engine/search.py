@@ -46,7 +46,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pricing.engine.offers import Basket, Evaluator, Offer, State, state_total
+from pricing.engine.offers import Basket, Evaluator, Offer, State, Use, state_total
 
 EXACT_LIMIT = 7
 # Work (``Evaluator.work``: 1 per remembered step, about 10 per computed one) the
@@ -62,6 +62,7 @@ class Applied:
     offer: Offer
     by_line: dict[int, Decimal]
     times: int
+    uses: list[Use]
 
 
 class _Budget:
@@ -107,8 +108,9 @@ def offers_apply(state: State, offers: list[Offer], basket: Basket) -> tuple[Sta
         evaluation = evaluator.evaluate(offer, state)
         if evaluation.saving > 0:
             by_line: dict[int, Decimal] = {}
-            state = evaluator.apply(offer, evaluation, state, by_line)
-            applied.append(Applied(offer, by_line, evaluation.times))
+            uses: list[Use] = []
+            state = evaluator.apply(offer, evaluation, state, by_line, uses)
+            applied.append(Applied(offer, by_line, evaluation.times, uses))
     return state, applied
 
 
