@@ -9,14 +9,19 @@ two for their 30-day lowest prices and one for the rules version when asked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from pricing.engine.types import PricedBasket, PricedLine
+from pricing.engine.types import (
+    ApplicationUnits,
+    CampaignApplication,
+    PricedBasket,
+    PricedLine,
+)
 from pricing.models import PriceList
 from pricing.selectors import basket_price
 from pricing.services.omnibus import lowest_price_30d
@@ -53,6 +58,8 @@ class BasketQuote:
     basket: PricedBasket
     lines: tuple[QuotedLine, ...]
     rules_version: RulesVersionCheck | None = None
+    # The basket's applications, their units under the caller's line ids.
+    applications: tuple[CampaignApplication, ...] = ()
 
 
 def basket_quote(
@@ -108,6 +115,15 @@ def basket_quote(
             for line in priced.lines
         ),
         rules_version=check,
+        applications=tuple(
+            replace(
+                application,
+                units=tuple(
+                    ApplicationUnits(ids[int(u.line_id)], u.quantity) for u in application.units
+                ),
+            )
+            for application in priced.applications
+        ),
     )
 
 

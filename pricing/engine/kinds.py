@@ -69,7 +69,8 @@ class AmountOff(Kind):
         for unit, count in most_valuable(pool.units, campaign.max_applications):
             off = min(amount, unit.price)
             if off > 0:
-                applications.append(Application((Take(unit, count, off),), off * count))
+                # One use per unit, however many units share a line or a slot.
+                applications.append(Application((Take(unit, 1, off),), off, count))
         return applications
 
 
@@ -85,7 +86,7 @@ class FixedPrice(Kind):
         for unit, count in most_valuable(pool.units, campaign.max_applications):
             off = unit.price - price
             if off > 0:
-                applications.append(Application((Take(unit, count, off),), off * count))
+                applications.append(Application((Take(unit, 1, off),), off, count))
         return applications
 
 
