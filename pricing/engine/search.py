@@ -34,7 +34,10 @@ that gives the lowest basket total:
    large component, so the result is never worse than greedy.  Beyond the
    greedy order the search spends at most :data:`WORK_BUDGET` per basket;
    past it, it keeps the best order found so far (so on a very large basket
-   even a small component may stop short of its exact optimum).
+   even a small component may stop short of its exact optimum).  Work is
+   counted per line, so only there, past the budget, can the same goods
+   split into other lines end on another order; within it the result per
+   product does not depend on the lines (``tests/pricing/test_engine_splits``).
 
 Ties keep the order found first, and everything is ordered by band, saving
 and code, never by the order of the rules, so the same basket always gets
