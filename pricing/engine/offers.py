@@ -244,13 +244,12 @@ def _use(application: Application, discount: Decimal) -> Use:
 
 def _apply(
     offer: Offer, evaluation: Evaluation, state: State, basket: Basket
-) -> tuple[tuple[tuple[int, tuple[Slot, ...]], ...], dict[int, Decimal], tuple[Use, ...]]:
+) -> tuple[tuple[tuple[int, tuple[Slot, ...]], ...], dict[int, Decimal]]:
     places = basket.places
     minor_unit = basket.minor_unit
     after = offer.after
     changes: dict[int, dict[tuple[Decimal, int], int]] = {}
     by_line: dict[int, Decimal] = {}
-    uses = tuple(_use(application, discount) for application, discount in evaluation.applications)
     for application, discount in evaluation.applications:
         times = application.times
         parts = allocate(minor(discount, places), application.takes, places)
@@ -283,7 +282,7 @@ def _apply(
             counts[key] = count
         slots = tuple(sorted(((p, m, c) for (p, m), c in counts.items() if c), reverse=True))
         new_slots.append((line, slots))
-    return tuple(new_slots), by_line, uses
+    return tuple(new_slots), by_line
 
 
 # Relative cost of answering from memory and of computing an answer (about 1 : 10,
@@ -352,20 +351,23 @@ class Evaluator:
         self.work += HIT_WORK
         if answer is None:
             self.work += MISS_WORK + len(offer.lines)
-            new_slots, by_line, applied = _apply(offer, evaluation, state, self.basket)
+            new_slots, by_line = _apply(offer, evaluation, state, self.basket)
             interned = self._interned
             new_slots = tuple(
                 (line, interned.setdefault(slots, slots)) for line, slots in new_slots
             )
-            answer = self._applied[key] = (new_slots, by_line, applied)
-        new_slots, by_line, applied = answer
+            answer = self._applied[key] = (new_slots, by_line)
+        new_slots, by_line = answer
         new_state = list(state)
         for line, slots in new_slots:
             new_state[line] = slots
         if record is not None:
             record.update(by_line)
         if uses is not None:
-            uses.extend(applied)
+            # Only the final pass asks: the search's trial orders never pay for it.
+            uses.extend(
+                _use(application, discount) for application, discount in evaluation.applications
+            )
         return tuple(new_state)
 
 

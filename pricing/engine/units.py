@@ -136,9 +136,10 @@ def unit_order(unit: Unit) -> tuple:
     in the same order however the goods are split into lines or the lines
     ordered; units that differ only by line are the same goods at the same
     price, interchangeable, which keeps every result per product independent
-    of how units happen to be grouped into lines and slots.
+    of how units happen to be grouped into lines and slots.  Line order needs
+    no key: units are listed line by line and the sort is stable.
     """
-    return (unit.price, unit.mode, -unit.product_id, -unit.line)
+    return (unit.price, unit.mode, -unit.product_id)
 
 
 def amount_of(units: tuple[Unit, ...] | list[Unit]) -> Decimal:
