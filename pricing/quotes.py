@@ -10,14 +10,21 @@ and one for the rules version when asked.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from pricing.engine.types import PricedBasket, PricedLine, PricingContext, Rules
+from pricing.engine.types import (
+    ApplicationUnits,
+    CampaignApplication,
+    PricedBasket,
+    PricedLine,
+    PricingContext,
+    Rules,
+)
 from pricing.models import PriceList
 from pricing.selectors import basket_price_and_rules
 from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
@@ -59,6 +66,8 @@ class BasketQuote:
     basket: PricedBasket
     lines: tuple[QuotedLine, ...]
     rules_version: RulesVersionCheck | None = None
+    # The basket's applications, their units under the caller's line ids.
+    applications: tuple[CampaignApplication, ...] = ()
 
 
 def basket_quote(
@@ -116,6 +125,15 @@ def basket_quote(
             for line in priced.lines
         ),
         rules_version=check,
+        applications=tuple(
+            replace(
+                application,
+                units=tuple(
+                    ApplicationUnits(ids[int(u.line_id)], u.quantity) for u in application.units
+                ),
+            )
+            for application in priced.applications
+        ),
     )
 
 

@@ -163,6 +163,14 @@ class OrderLine(models.Model):
         default=list, blank=True, help_text=_("[{campaign, name, kind, text, amount, coupon}]")
     )
     price_list_code = models.CharField(max_length=32, blank=True)
+    unit_paid = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_(
+            "What each unit paid, lowest first, as decimal strings summing to the total; "
+            "empty for a receipt that sent no unit shares."
+        ),
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     substitute_for = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="substitutes"

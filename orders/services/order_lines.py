@@ -48,6 +48,7 @@ def order_line_from_priced(
             }
             for d in line.discounts
         ],
+        unit_paid=[str(amount) for amount in line.unit_paid],
     )
 
 
@@ -77,5 +78,6 @@ def substitute_line_add(order: Order, line: OrderLine, substitute: Product) -> O
         vat_amount=line.vat_amount,
         discounts=line.discounts,
         price_list_code=line.price_list_code,
+        unit_paid=line.unit_paid,
         substitute_for=line,
     )

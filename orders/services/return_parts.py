@@ -49,20 +49,27 @@ def units_refund(
     refunded: Decimal,
     count: int,
     currency: str,
+    unit_paid: Sequence[str | Decimal] = (),
 ) -> Decimal:
     """Refund for ``count`` more units of a line of ``quantity`` units that paid ``total``.
 
-    The paid total is split over the units by largest remainder, the extra
-    minor units going to the last units (100.00 over 3: 33.33, 33.33,
-    33.34); units ``returned`` before have taken theirs.  The return that
-    takes the last unit gets whatever is left, and no return gets more than
-    ``total - refunded``.
+    With ``unit_paid`` (what each unit paid, lowest first, as the pricing
+    engine shared every discount over the units taking part) each unit gives
+    back its own share, whatever line it came on: units are taken back in
+    that order, after the ``returned`` ones.  Without it (a POS receipt that
+    sent no unit shares) the paid total is split over the units by largest
+    remainder, the extra minor units going to the last units (100.00 over 3:
+    33.33, 33.33, 33.34).  Either way the return that takes the last unit
+    gets whatever is left, and no return gets more than ``total - refunded``.
     """
     left = total - refunded
     if left <= 0 or count <= 0:
         return quantize(Decimal(0), currency)
     if returned + count >= quantity:
         return quantize(left, currency)
+    if len(unit_paid) == quantity:
+        share = sum((Decimal(paid) for paid in unit_paid[returned : returned + count]), Decimal(0))
+        return quantize(min(share, left), currency)
     exponent = minor_units(currency)
     minor = int(quantize(total, currency).scaleb(exponent))
     base, extra = divmod(minor, quantity)
@@ -130,6 +137,7 @@ def return_check(
             refunded=line.refunded_amount + taken_amount[line.pk],
             count=quantity,
             currency=order.currency,
+            unit_paid=line.unit_paid,
         )
         taken[line.pk] += quantity
         taken_amount[line.pk] += refund

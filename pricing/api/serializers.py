@@ -195,6 +195,29 @@ class CouponResultSerializer(serializers.Serializer):
         return "applied" if coupon.applied else (coupon.reason or "not_applicable")
 
 
+class ApplicationUnitsSerializer(serializers.Serializer):
+    line_id = serializers.CharField(help_text="The line, as the request named it.")
+    quantity = serializers.IntegerField(help_text="Units of that line in one use.")
+
+
+class ApplicationSerializer(serializers.Serializer):
+    campaign = serializers.CharField(source="campaign_code")
+    name = serializers.CharField(source="campaign_name")
+    amount = Money(help_text="Discount of one use, shared by its units in proportion to price.")
+    times = serializers.IntegerField(help_text="Uses of this shape (a 3 for 2 on 9 units: 3).")
+    units = ApplicationUnitsSerializer(many=True, help_text="The units that formed one use.")
+
+
+class CampaignTotalSerializer(serializers.Serializer):
+    campaign = serializers.CharField(source="campaign_code")
+    name = serializers.CharField(source="campaign_name")
+    kind = serializers.CharField()
+    text = serializers.CharField(help_text="Receipt text in the requested language.")
+    amount = Money(help_text="What the campaign took off the whole basket.")
+    applications = serializers.IntegerField(help_text="How many times it applied.")
+    coupon = serializers.CharField(source="coupon_code", allow_null=True)
+
+
 class RulesVersionSerializer(serializers.Serializer):
     given = serializers.CharField()
     current = serializers.CharField()
@@ -215,6 +238,14 @@ class PricedBasketSerializer(serializers.Serializer):
     coupons = CouponResultSerializer(source="basket.coupons", many=True)
     applied_campaigns = serializers.ListField(
         source="basket.applied_campaigns", child=serializers.CharField()
+    )
+    campaigns = CampaignTotalSerializer(
+        source="basket.campaigns",
+        many=True,
+        help_text="Applied campaigns with their total discount (a 3 for 2 -30.00).",
+    )
+    applications = ApplicationSerializer(
+        many=True, help_text="Each use of a campaign with the lines and units that formed it."
     )
     rules_version = RulesVersionSerializer(
         allow_null=True, help_text="Only when the request gave a rules_version."

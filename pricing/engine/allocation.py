@@ -8,9 +8,10 @@ the units with the largest remainders.  So every unit price stays a whole
 number of minor units, the parts add up to the discount exactly, and no unit
 gets more than its weight (hence never more than its price).
 
-Ties between equal remainders go to the larger weight, then the lower line,
-then the higher price and mode: a fixed order, so the same basket always
-splits the same way however its units are grouped.
+Ties between equal remainders go to the larger weight, then the higher price
+and mode, then the lower product id, and only then the lower line: units that
+tie up to the line are the same goods at the same price, so the same goods
+get the same shares however they are split into lines or the lines ordered.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ def allocate(discount: int, takes: Sequence[Take], places: int) -> list[tuple[in
             i: (
                 -remainder,
                 -weights[i],
-                takes[i].unit.line,
                 -takes[i].unit.price,
                 -takes[i].unit.mode,
+                takes[i].unit.product_id,
+                takes[i].unit.line,
             )
             for i, remainder in enumerate(remainders)
             if remainder

@@ -13,7 +13,8 @@ The steps, each in its own module:
    it may use; ``allocation``: each discount, rounded half-up to the minor
    unit, split over its units in whole minor units (largest remainder).
 5. Here: lines, discounts per line and campaign (basket-level ones included,
-   already allocated), totals, VAT per rate, coupons, hints.
+   already allocated), what each unit pays, each application with the units
+   that formed it, each campaign's total, totals, VAT per rate, coupons, hints.
 
 Money invariants: every unit price is a whole number of minor units, so a
 line's total is exact, ``line.total == line.base_total - sum(its discounts)``
@@ -32,7 +33,10 @@ from pricing.engine.offers import Basket, offers_prepare, state_total
 from pricing.engine.scope import best_base_price
 from pricing.engine.search import Applied, offers_apply
 from pricing.engine.types import (
+    ApplicationUnits,
     BasketLine,
+    CampaignApplication,
+    CampaignTotal,
     CouponResult,
     Discount,
     PricedBasket,
@@ -87,6 +91,7 @@ def price_basket(
                 total=total,
                 vat_rate=product.vat_rate,
                 vat_amount=vat_portion(total, product.vat_rate, context.currency),
+                unit_paid=_unit_paid(state[index]),
             )
         )
     applied_ids = {item.offer.rule.campaign_id for item in applied}
@@ -113,6 +118,20 @@ def price_basket(
             for code, campaign_id in context.coupon_campaigns
         ),
         applied_campaigns=tuple(item.offer.rule.code for item in applied),
+        applications=tuple(
+            CampaignApplication(
+                campaign_code=item.offer.rule.code,
+                campaign_name=item.offer.rule.name,
+                amount=use.discount,
+                units=tuple(
+                    ApplicationUnits(lines[line].line_id, count) for line, count in use.units
+                ),
+                times=use.times,
+            )
+            for item in applied
+            for use in item.uses
+        ),
+        campaigns=_campaign_totals(applied, context),
     )
 
 
@@ -147,13 +166,40 @@ def _basket_build(
     return basket, base
 
 
+def _unit_paid(slots) -> tuple[Decimal, ...]:
+    """What each unit of a line pays, lowest first (slots are sorted highest first)."""
+    return tuple(price for price, _mode, count in reversed(slots) for _ in range(count))
+
+
+def _coupon_of(context: PricingContext) -> dict[int, str]:
+    coupon_of: dict[int, str] = {}
+    for code, campaign_id in context.coupon_campaigns:
+        coupon_of.setdefault(campaign_id, code)
+    return coupon_of
+
+
+def _campaign_totals(applied: list[Applied], context: PricingContext) -> tuple[CampaignTotal, ...]:
+    """Each applied campaign with its whole discount, in the order they applied."""
+    coupon_of = _coupon_of(context)
+    return tuple(
+        CampaignTotal(
+            campaign_code=item.offer.rule.code,
+            campaign_name=item.offer.rule.name,
+            kind=item.offer.rule.kind,
+            text=item.offer.rule.text(context.language),
+            amount=sum(item.by_line.values(), ZERO),
+            applications=item.times,
+            coupon_code=coupon_of.get(item.offer.rule.campaign_id),
+        )
+        for item in applied
+    )
+
+
 def _discounts_by_line(
     applied: list[Applied], count: int, context: PricingContext
 ) -> list[list[Discount]]:
     """Per line, each campaign's share of its discount, in the order they applied."""
-    coupon_of: dict[int, str] = {}
-    for code, campaign_id in context.coupon_campaigns:
-        coupon_of.setdefault(campaign_id, code)
+    coupon_of = _coupon_of(context)
     discounts: list[list[Discount]] = [[] for _ in range(count)]
     for item in applied:
         rule = item.offer.rule

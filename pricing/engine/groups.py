@@ -9,8 +9,9 @@ stay undiscounted.  A group that would not save anything ("3 for 100" when the
 three cost 99.99) is not applied, and neither is any cheaper one after it.
 
 All units of a group are used by the deal (they take the campaign's stacking
-mode), including the paid ones of a "3 for 2": they cannot make a second group
-of another deal.
+mode) and share its discount in proportion to their prices, the "paid" ones of
+a "3 for 2" too: they cannot make a second group of another deal, and a
+returned unit gives back its own share of the deal whatever line it came on.
 """
 
 from __future__ import annotations
@@ -64,21 +65,18 @@ def groups_of(units: tuple[Unit, ...] | list[Unit], size: int) -> list[tuple[Mem
 
 
 def cheapest_free(free: int) -> Deal:
-    """The ``free`` cheapest units of a group are free; the others are used but paid."""
+    """The ``free`` cheapest units of a group are free: their price comes off the group,
+    shared by every unit of the group in proportion to its price (a 3 for 2 of three
+    30.00 units makes each 20.00, not two at 30.00 and one at 0.00)."""
 
     def deal(members: Members) -> tuple[tuple[Take, ...], Decimal]:
-        takes: list[Take] = []
         discount = ZERO
         left = free
         for unit, count in reversed(members):
             gratis = min(count, left)
             left -= gratis
-            if count > gratis:
-                takes.append(Take(unit, count - gratis, ZERO))
-            if gratis:
-                takes.append(Take(unit, gratis, unit.price))
-                discount += unit.price * gratis
-        return tuple(takes), discount
+            discount += unit.price * gratis
+        return _by_price(members), discount
 
     return deal
 
@@ -87,24 +85,25 @@ def for_price(price: Decimal) -> Deal:
     """The group costs ``price``: the difference is spread over its units by price."""
 
     def deal(members: Members) -> tuple[tuple[Take, ...], Decimal]:
-        takes = tuple(Take(unit, count, unit.price) for unit, count in members)
+        takes = _by_price(members)
         return takes, sum((unit.price * count for unit, count in members), ZERO) - price
 
     return deal
 
 
 def cheapest_percent(percent: Decimal, currency: str) -> Deal:
-    """The cheapest unit of the group gets ``percent`` off, rounded per group."""
+    """The cheapest unit's price ``percent`` off, rounded per group, shared by the group."""
 
     def deal(members: Members) -> tuple[tuple[Take, ...], Decimal]:
-        *paid, (cheapest, count) = members
-        takes = [Take(unit, n, ZERO) for unit, n in paid]
-        if count > 1:
-            takes.append(Take(cheapest, count - 1, ZERO))
-        takes.append(Take(cheapest, 1, cheapest.price))
-        return tuple(takes), quantize(cheapest.price * percent / HUNDRED, currency)
+        cheapest = members[-1][0]
+        return _by_price(members), quantize(cheapest.price * percent / HUNDRED, currency)
 
     return deal
+
+
+def _by_price(members: Members) -> tuple[Take, ...]:
+    """Every unit of the group takes part, weighted by its price."""
+    return tuple(Take(unit, count, unit.price) for unit, count in members)
 
 
 def deal_applications(groups: list[tuple[Members, int]], deal: Deal) -> list[Application]:

@@ -29,17 +29,20 @@ from retail.money import quantize
 
 
 class PercentOff(Kind):
-    """``percent`` off each unit, rounded per line: 10 % of 3 x 33.33 is 10.00, not 3 x 3.33."""
+    """``percent`` off each unit, rounded once per product: 10 % of 3 x 33.33 is 10.00
+    (not 3 x 3.33), whether the three come as one line of 3 or as three lines of 1."""
 
     def applications(self, campaign, pool):
         percent = campaign.percent
         if not percent or percent <= 0:
             return []
-        by_line: dict[int, list[Take]] = {}
+        # One application per product, never per line, so how the goods are split
+        # into lines cannot change the rounding.
+        by_product: dict[int, list[Take]] = {}
         for unit, count in most_valuable(pool.units, campaign.max_applications):
-            by_line.setdefault(unit.line, []).append(Take(unit, count, unit.price))
+            by_product.setdefault(unit.product_id, []).append(Take(unit, count, unit.price))
         applications = []
-        for takes in by_line.values():
+        for takes in by_product.values():
             amount = sum((take.unit.price * take.count for take in takes), ZERO)
             discount = quantize(amount * percent / HUNDRED, pool.currency)
             if discount > 0:
@@ -47,12 +50,12 @@ class PercentOff(Kind):
         return applications
 
     def bound(self, campaign, pool, saving):
-        # With a cap, losing a unit can move the cap onto another line, and rounding
-        # per line can then gain up to one minor unit per line.
+        # With a cap, losing a unit can move the cap onto another product, and rounding
+        # per product can then gain up to one minor unit per product.
         if campaign.max_applications is None:
             return saving
-        lines = len({unit.line for unit in pool.units})
-        return saving + pool.minor_unit * lines
+        products = len({unit.product_id for unit in pool.units})
+        return saving + pool.minor_unit * products
 
 
 class AmountOff(Kind):
@@ -66,7 +69,8 @@ class AmountOff(Kind):
         for unit, count in most_valuable(pool.units, campaign.max_applications):
             off = min(amount, unit.price)
             if off > 0:
-                applications.append(Application((Take(unit, count, off),), off * count))
+                # One use per unit, however many units share a line or a slot.
+                applications.append(Application((Take(unit, 1, off),), off, count))
         return applications
 
 
@@ -82,7 +86,7 @@ class FixedPrice(Kind):
         for unit, count in most_valuable(pool.units, campaign.max_applications):
             off = unit.price - price
             if off > 0:
-                applications.append(Application((Take(unit, count, off),), off * count))
+                applications.append(Application((Take(unit, 1, off),), off, count))
         return applications
 
 

@@ -33,7 +33,8 @@ from typing import NamedTuple
 from pricing.engine.allocation import allocate, minor
 from pricing.engine.kinds import KINDS
 from pricing.engine.scope import campaign_in_force
-from pricing.engine.types import CampaignRule, PricingContext, ProductInfo, Target
+from pricing.engine.targets import TargetIndex
+from pricing.engine.types import CampaignRule, PricingContext, ProductInfo
 from pricing.engine.units import (
     AFTER,
     COUNTED,
@@ -89,49 +90,6 @@ class Evaluation(NamedTuple):
     saving: Decimal
     bound: Decimal
     times: int  # applications counted with their repeats
-
-
-class TargetIndex:
-    """Basket lines by product, category, brand and set: targets to lines without a scan."""
-
-    def __init__(self, products: tuple[ProductInfo, ...]):
-        self.products = products
-        self.all_lines = tuple(range(len(products)))
-        self.by_product: dict[int, list[int]] = {}
-        self.by_category: dict[int, list[int]] = {}
-        self.by_brand: dict[int, list[int]] = {}
-        self.by_set: dict[int, list[int]] = {}
-        for line, product in enumerate(products):
-            self.by_product.setdefault(product.product_id, []).append(line)
-            for category_id in product.category_ids:
-                self.by_category.setdefault(category_id, []).append(line)
-            if product.brand_id is not None:
-                self.by_brand.setdefault(product.brand_id, []).append(line)
-            for set_id in product.set_ids:
-                self.by_set.setdefault(set_id, []).append(line)
-
-    def lines(self, target: Target) -> tuple[int, ...]:
-        """The lines whose product ``target.matches``, in line order."""
-        if target.everything:
-            candidates: set[int] | tuple[int, ...] = self.all_lines
-        else:
-            candidates = set()
-            for ids, index in (
-                (target.product_ids, self.by_product),
-                (target.category_ids, self.by_category),
-                (target.brand_ids, self.by_brand),
-                (target.set_ids, self.by_set),
-            ):
-                for key in ids:
-                    candidates.update(index.get(key, ()))
-        if (
-            target.exclude_product_ids
-            or target.exclude_category_ids
-            or target.exclude_brand_ids
-            or target.exclude_set_ids
-        ):
-            candidates = [line for line in candidates if target.matches(self.products[line])]
-        return tuple(sorted(candidates))
 
 
 def offers_prepare(
@@ -268,6 +226,22 @@ def _evaluate(offer: Offer, state: State, basket: Basket) -> Evaluation:
     return Evaluation(tuple(rounded), saving, bound, times)
 
 
+class Use(NamedTuple):
+    """One application as applied: its rounded ``discount``, repeated ``times``, on
+    ``units``: (line, count) pairs in line order, per single application."""
+
+    discount: Decimal
+    times: int
+    units: tuple[tuple[int, int], ...]
+
+
+def _use(application: Application, discount: Decimal) -> Use:
+    counts: dict[int, int] = {}
+    for take in application.takes:
+        counts[take.unit.line] = counts.get(take.unit.line, 0) + take.count
+    return Use(discount, application.times, tuple(sorted(counts.items())))
+
+
 def _apply(
     offer: Offer, evaluation: Evaluation, state: State, basket: Basket
 ) -> tuple[tuple[tuple[int, tuple[Slot, ...]], ...], dict[int, Decimal]]:
@@ -362,8 +336,10 @@ class Evaluator:
         evaluation: Evaluation,
         state: State,
         record: dict[int, Decimal] | None = None,
+        uses: list[Use] | None = None,
     ) -> State:
-        """``state`` after ``offer``'s applications; each line's discount is added to ``record``.
+        """``state`` after ``offer``'s applications; each line's discount is added to
+        ``record`` and each application, with the units it took, to ``uses``.
 
         Each discount is allocated over its units (largest remainder), their
         prices lowered and their stacking mode moved on by the offer's policy.
@@ -387,6 +363,11 @@ class Evaluator:
             new_state[line] = slots
         if record is not None:
             record.update(by_line)
+        if uses is not None:
+            # Only the final pass asks: the search's trial orders never pay for it.
+            uses.extend(
+                _use(application, discount) for application, discount in evaluation.applications
+            )
         return tuple(new_state)
 
 

@@ -34,7 +34,10 @@ that gives the lowest basket total:
    large component, so the result is never worse than greedy.  Beyond the
    greedy order the search spends at most :data:`WORK_BUDGET` per basket;
    past it, it keeps the best order found so far (so on a very large basket
-   even a small component may stop short of its exact optimum).
+   even a small component may stop short of its exact optimum).  Work is
+   counted per line, so only there, past the budget, can the same goods
+   split into other lines end on another order; within it the result per
+   product does not depend on the lines (``tests/pricing/test_engine_splits``).
 
 Ties keep the order found first, and everything is ordered by band, saving
 and code, never by the order of the rules, so the same basket always gets
@@ -46,7 +49,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pricing.engine.offers import Basket, Evaluator, Offer, State, state_total
+from pricing.engine.offers import Basket, Evaluator, Offer, State, Use, state_total
 
 EXACT_LIMIT = 7
 # Work (``Evaluator.work``: 1 per remembered step, about 10 per computed one) the
@@ -62,6 +65,7 @@ class Applied:
     offer: Offer
     by_line: dict[int, Decimal]
     times: int
+    uses: list[Use]
 
 
 class _Budget:
@@ -107,8 +111,9 @@ def offers_apply(state: State, offers: list[Offer], basket: Basket) -> tuple[Sta
         evaluation = evaluator.evaluate(offer, state)
         if evaluation.saving > 0:
             by_line: dict[int, Decimal] = {}
-            state = evaluator.apply(offer, evaluation, state, by_line)
-            applied.append(Applied(offer, by_line, evaluation.times))
+            uses: list[Use] = []
+            state = evaluator.apply(offer, evaluation, state, by_line, uses)
+            applied.append(Applied(offer, by_line, evaluation.times, uses))
     return state, applied
 
 

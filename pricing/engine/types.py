@@ -198,6 +198,9 @@ class PricedLine:
     total: Decimal  # base_total - sum(discounts); sums exactly to the basket total
     vat_rate: Decimal
     vat_amount: Decimal
+    # What each unit pays, lowest first; sums to ``total``.  The same goods get the
+    # same shares however they are split into lines, so a return refunds its own.
+    unit_paid: tuple[Decimal, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,40 @@ class CouponResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplicationUnits:
+    """``quantity`` units of line ``line_id`` taking part in one application."""
+
+    line_id: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignApplication:
+    """One use of a campaign: the units that formed it and its discount (rounded once,
+    then shared by those units by price).  ``times`` > 1: that many uses, each of the
+    same number of units from the same lines (a 3 for 2 on a line of 9 is 3 uses)."""
+
+    campaign_code: str
+    campaign_name: str
+    amount: Decimal  # of one use
+    units: tuple[ApplicationUnits, ...]
+    times: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignTotal:
+    """An applied campaign and what it took off the basket in all."""
+
+    campaign_code: str
+    campaign_name: str
+    kind: str
+    text: str
+    amount: Decimal
+    applications: int  # uses, repeats counted
+    coupon_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PricedBasket:
     currency: str
     lines: tuple[PricedLine, ...]
@@ -236,3 +273,5 @@ class PricedBasket:
     hints: tuple[Hint, ...] = ()
     coupons: tuple[CouponResult, ...] = ()
     applied_campaigns: tuple[str, ...] = field(default=())
+    applications: tuple[CampaignApplication, ...] = ()
+    campaigns: tuple[CampaignTotal, ...] = ()

@@ -79,10 +79,10 @@ class Take(NamedTuple):
     """``count`` units of ``unit``'s slot, each carrying ``weight`` of the discount.
 
     The application's discount is allocated over its units in proportion to
-    their weights: a unit's price for "percent off" or "3 for 100", its own
-    saving for "amount off", zero for the paid items of a "3 for 2" (they are
-    used up by the deal but not discounted).  A weight never exceeds the
-    unit's price, so no unit can go below zero.
+    their weights: a unit's price for "percent off", "3 for 100" or "3 for 2"
+    (every unit of the group shares the deal, the "paid" ones too), its own
+    saving for "amount off".  A weight never exceeds the unit's price, so no
+    unit can go below zero.
     """
 
     unit: Unit
@@ -128,14 +128,18 @@ class Pool(NamedTuple):
 
 def unit_order(unit: Unit) -> tuple:
     """Sort key, with ``reverse=True``: most expensive first; then already discounted ones;
-    then line order.
+    then by product; line order last.
 
     Taking already compounded units before undiscounted ones at the same price
-    leaves the undiscounted ones for best-price and exclusive campaigns.  Units
-    equal under this key are interchangeable, which keeps every result
-    independent of how units happen to be grouped into slots.
+    leaves the undiscounted ones for best-price and exclusive campaigns.  The
+    product comes before the line, so units of different products are taken
+    in the same order however the goods are split into lines or the lines
+    ordered; units that differ only by line are the same goods at the same
+    price, interchangeable, which keeps every result per product independent
+    of how units happen to be grouped into lines and slots.  Line order needs
+    no key: units are listed line by line and the sort is stable.
     """
-    return (unit.price, unit.mode, -unit.line)
+    return (unit.price, unit.mode, -unit.product_id)
 
 
 def amount_of(units: tuple[Unit, ...] | list[Unit]) -> Decimal:

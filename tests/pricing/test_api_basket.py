@@ -87,6 +87,38 @@ def test_basket_price_explains_every_discount_with_totals_and_vat(web, three_for
     assert body["rules_version"] is None
 
 
+def test_basket_price_lists_each_application_with_its_units_and_each_campaign_total(
+    web, three_for_two
+):
+    response = basket(
+        web, [{"sku": "MUG", "quantity": 2, "line_id": "a"}, {"gtin": MUG_GTIN, "quantity": 1}]
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    # 50.00 off three 50.00 mugs, shared by all three: 16.67, 16.67 and 16.66.
+    assert [line["total"] for line in body["lines"]] == ["66.66", "33.34"]
+    assert body["applications"] == [
+        {
+            "campaign": "MUG-3FOR2",
+            "name": "Mugs 3 for 2",
+            "amount": "50.00",
+            "times": 1,
+            "units": [{"line_id": "a", "quantity": 2}, {"line_id": "1", "quantity": 1}],
+        }
+    ]
+    assert body["campaigns"] == [
+        {
+            "campaign": "MUG-3FOR2",
+            "name": "Mugs 3 for 2",
+            "kind": "multibuy",
+            "text": "3 for 2 på krus",
+            "amount": "50.00",
+            "applications": 1,
+            "coupon": None,
+        }
+    ]
+
+
 def test_basket_price_gives_a_hint_towards_a_deal(web, three_for_two):
     body = basket(web, [{"sku": "MUG", "quantity": 2}]).json()
     assert body["discount_total"] == "0.00"

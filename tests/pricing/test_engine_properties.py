@@ -46,7 +46,7 @@ MODE_AFTER = {"exclusive": lambda m: 3, "best_price": lambda m: 2, "compound": l
 
 
 def _order(units):
-    return sorted(units, key=lambda u: (-u.price, -u.mode, u.line))
+    return sorted(units, key=lambda u: (-u.price, -u.mode, u.product_id, u.line))
 
 
 def _pool(rule, items, products_by_line):
@@ -104,9 +104,10 @@ def _split(discount_cents, takes):
         key=lambda i: (
             -(discount_cents * weights[i] % total),
             -weights[i],
-            takes[i].unit.line,
             -takes[i].unit.price,
             -takes[i].unit.mode,
+            takes[i].unit.product_id,
+            takes[i].unit.line,
         ),
     )
     for i in ranked[:left]:
