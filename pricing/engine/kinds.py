@@ -29,33 +29,21 @@ from retail.money import quantize
 
 
 class PercentOff(Kind):
-    """``percent`` off each unit, rounded once per product: 10 % of 3 x 33.33 is 10.00
-    (not 3 x 3.33), whether the three come as one line of 3 or as three lines of 1."""
+    """``percent`` off each unit, rounded per unit: 10 % of 33.33 is 3.33, so each unit
+    costs 30.00 (the campaign price a shelf label and ``/prices/`` show) and three cost
+    90.00 whether they come as one line of 3 or as three lines of 1."""
 
     def applications(self, campaign, pool):
         percent = campaign.percent
         if not percent or percent <= 0:
             return []
-        # One application per product, never per line, so how the goods are split
-        # into lines cannot change the rounding.
-        by_product: dict[int, list[Take]] = {}
-        for unit, count in most_valuable(pool.units, campaign.max_applications):
-            by_product.setdefault(unit.product_id, []).append(Take(unit, count, unit.price))
         applications = []
-        for takes in by_product.values():
-            amount = sum((take.unit.price * take.count for take in takes), ZERO)
-            discount = quantize(amount * percent / HUNDRED, pool.currency)
-            if discount > 0:
-                applications.append(Application(tuple(takes), discount))
+        for unit, count in most_valuable(pool.units, campaign.max_applications):
+            off = quantize(unit.price * percent / HUNDRED, pool.currency)
+            if off > 0:
+                # One use per unit, however many units share a line or a slot.
+                applications.append(Application((Take(unit, 1, off),), off, count))
         return applications
-
-    def bound(self, campaign, pool, saving):
-        # With a cap, losing a unit can move the cap onto another product, and rounding
-        # per product can then gain up to one minor unit per product.
-        if campaign.max_applications is None:
-            return saving
-        products = len({unit.product_id for unit in pool.units})
-        return saving + pool.minor_unit * products
 
 
 class AmountOff(Kind):

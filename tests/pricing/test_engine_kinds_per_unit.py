@@ -16,11 +16,12 @@ CASES = [
         {"P20": "32.00"},
     ),
     (
-        "percent_off_is_rounded_per_line",
+        "percent_off_is_rounded_per_unit",
         [(1, 1), (3, 3)],
         [campaign("P33", "percent_off", [3], percent="33.33")],
-        ["100.00", "10.00"],
-        {"P33": "5.00"},  # 33.33 % of 15.00 = 4.9995 -> 5.00
+        ["100.00", "9.99"],
+        # 33.33 % of 5.00 = 1.6665 -> 1.67 a unit: 3.33 each, the price the shelf shows.
+        {"P33": "5.01"},
     ),
     (
         "percent_off_100_makes_it_free",

@@ -20,12 +20,12 @@ EVERYTHING = target(everything=True)
 # (case id, basket, prices, campaigns, expected line totals, expected discount per campaign)
 CASES = [
     (
-        "ten_percent_of_3_x_33_33_is_10_00_at_the_line",
+        "ten_percent_of_3_x_33_33_is_30_00_a_unit",
         [(1, 3)],
         {1: "33.33"},
         [campaign("P10", "percent_off", [1], percent="10")],
-        ["89.99"],
-        {"P10": "10.00"},
+        ["90.00"],  # 3.33 off each unit: 30.00, the campaign price shown for one
+        {"P10": "9.99"},
     ),
     (
         "ten_percent_per_line_is_rounded_per_line",

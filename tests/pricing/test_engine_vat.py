@@ -38,8 +38,8 @@ CASES = [
         "vat_follows_the_discounted_total",
         [(2, 3)],
         [campaign("P10", "percent_off", [2], percent="10")],
-        ["18.00"],  # 89.99 * 25 / 125 = 17.998
-        [("25", "89.99", "71.99", "18.00")],
+        ["18.00"],  # 90.00 * 25 / 125 (10 % off 33.33 is 30.00 a unit)
+        [("25", "90.00", "72.00", "18.00")],
     ),
     (
         "rate_total_is_the_sum_of_the_rounded_lines",
