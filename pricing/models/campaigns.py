@@ -50,6 +50,8 @@ class Campaign(models.Model):
     ``price``: fixed_price (per unit), multibuy/mix_match/bundle (group price).
     ``buy_quantity`` N and ``pay_quantity`` M: multibuy and mix_match group size.
     ``threshold_amount``: spend_threshold and gift_with_purchase (spend X).
+    ``repeats``: spend_threshold with ``amount``: Y off per X spent, capped by
+    ``max_applications``.
     ``gift_product``/``gift_quantity``: gift_with_purchase.
     """
 
@@ -105,6 +107,13 @@ class Campaign(models.Model):
     pay_quantity = models.PositiveIntegerField(null=True, blank=True)
     mix_benefit = models.CharField(max_length=16, choices=MixBenefit.choices, blank=True)
     threshold_amount = _money(null=True, blank=True, validators=[MinValueValidator(0)])
+    repeats = models.BooleanField(
+        default=False,
+        help_text=_(
+            "Spend discount only: the amount comes off again for every further "
+            "threshold spent (5.00 off per 30.00), up to 'max applications' times."
+        ),
+    )
     gift_product = models.ForeignKey(
         Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
