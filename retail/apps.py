@@ -11,7 +11,10 @@ class RetailConfig(AppConfig):
         # The Celery app, made current before any task is sent (``shared_task`` uses it);
         # ``retail/__init__.py`` leaves it out so that pure modules import no Django.
         import retail.celery  # noqa: F401
+        from retail.api.key_cache import receivers_connect
         from retail.roles import sync_role_groups
+
+        receivers_connect()
 
         # Every app's migrate, not only retail's: the HQ role holds the permissions
         # of apps migrated after retail (pricing, inventory, ...).

@@ -246,6 +246,10 @@ IMPORTS_LOOKUP_CHUNK = 900
 # Rows locked against the global lock order raise LockOrderError (a latent deadlock);
 # off, the mistake is logged instead.  On in DEBUG and in the tests.
 RETAIL_LOCK_ORDER_STRICT = env.bool("RETAIL_LOCK_ORDER_STRICT", default=DEBUG)
+# Web processes remember checked API keys until any key, client or channel changes
+# (retail/api/key_cache.py); only with a cache all processes share.
+RETAIL_API_KEY_CACHE = env.bool("RETAIL_API_KEY_CACHE", default=bool(REDIS_URL))
+RETAIL_API_KEY_CACHE_ALIAS = "default"
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {

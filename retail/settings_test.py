@@ -23,3 +23,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Every lock taken against the global order (retail.locking) fails the test that took it.
 RETAIL_LOCK_ORDER_STRICT = True
+# The whole suite authenticates through remembered keys (retail/api/key_cache.py): in
+# one process local memory is a shared cache; CI's REDIS_URL makes it Redis.
+RETAIL_API_KEY_CACHE = True
