@@ -213,6 +213,10 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.
 # Pricing: the VAT date of a channel without a store is taken in its market's zone.
+# Web processes remember unit prices (/prices/) until the rules change or a rule's time
+# comes (pricing/quote_cache.py); at most this long, as the 30-day lowest price rolls.
+PRICING_QUOTE_CACHE = env.bool("PRICING_QUOTE_CACHE", default=True)
+PRICING_QUOTE_CACHE_SECONDS = env.int("PRICING_QUOTE_CACHE_SECONDS", default=60)
 PRICING_MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",

@@ -11,6 +11,7 @@ from django.utils.http import parse_etags, quote_etag
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -127,7 +128,8 @@ class PriceLookupView(APIView):
             store_code=params.get("store", ""),
             customer_id=params.get("customer"),
         )
-        at = params.get("at") or timezone.now()
+        # Without ``at`` the selector prices for now and may answer from memory.
+        at = params.get("at")
         try:
             prices = prices_lookup(
                 skus=skus, channel=scope.channel, store=scope.store, customer=scope.customer, at=at
@@ -137,8 +139,13 @@ class PriceLookupView(APIView):
             if exc.field and exc.field.startswith("skus"):
                 exc.field = "sku" + exc.field.removeprefix("skus")
             raise
-        body = {"at": at, "currency": scope.channel.currency, "results": prices}
-        return Response(serializers.PriceLookupSerializer(body).data)
+        return Response(
+            {
+                "at": DateTimeField().to_representation(at or timezone.now()),
+                "currency": scope.channel.currency,
+                "results": [serializers.product_price_data(price) for price in prices],
+            }
+        )
 
 
 class CampaignListView(generics.ListAPIView):
