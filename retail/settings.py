@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "retail.middleware.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -213,6 +214,8 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.
 # Pricing: the VAT date of a channel without a store is taken in its market's zone.
+# The zone HQ reads and types admin times in; store staff use their store's (retail.middleware).
+RETAIL_ADMIN_TIME_ZONE = "Europe/Copenhagen"
 PRICING_MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",
