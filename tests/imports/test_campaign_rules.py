@@ -1,4 +1,3 @@
-
 """The campaign import refuses what the campaign contract refuses, naming row and column.
 
 Real files (csv and xlsx), all or nothing; and the same through the import API.

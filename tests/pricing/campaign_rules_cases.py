@@ -1,4 +1,3 @@
-
 """The campaign contract as a table: one row per refusal, and valid campaigns of every kind.
 
 Shared by the pure validation tests, the admin form tests and the import
