@@ -217,11 +217,13 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    f"{change.changed_at:%Y-%m-%d %H:%M}",
+                    f"{timezone.localtime(change.changed_at):%Y-%m-%d %H:%M}",
                     change.get_kind_display(),
                     change.old_amount if change.old_amount is not None else "-",
                     change.new_amount if change.new_amount is not None else "-",
-                    f"{change.valid_to:%Y-%m-%d %H:%M}" if change.valid_to else "-",
+                    f"{timezone.localtime(change.valid_to):%Y-%m-%d %H:%M}"
+                    if change.valid_to
+                    else "-",
                     change.changed_by or "-",
                     " · ".join(filter(None, [change.get_source_display(), change.reference])),
                 )
@@ -231,7 +233,7 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
         return format_html(
             '<table class="price-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Changed (UTC)"),
+            _("Changed"),
             _("Change"),
             _("Old amount"),
             _("New amount"),

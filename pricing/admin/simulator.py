@@ -41,7 +41,7 @@ class SimulatorForm(forms.Form):
     )
     at = forms.DateTimeField(
         required=False,
-        label=_("Moment (UTC)"),
+        label=_("Moment (your admin time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Empty means now."),
     )
