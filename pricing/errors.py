@@ -106,3 +106,10 @@ class CouponSourceKeyReusedError(ConflictError):
 class CampaignStatusTransitionError(ConflictError):
     code = "campaign_status_transition"
     default_message = "The campaign cannot take this status from its current status."
+
+
+class CampaignInvalidError(DomainError):
+    """A campaign's settings or targets break ``pricing.validation``; ``field`` names which."""
+
+    code = "campaign_invalid"
+    default_message = "The campaign's settings do not fit its kind."

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "retail.middleware.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -217,6 +218,8 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 # comes (pricing/quote_cache.py); at most this long, as the 30-day lowest price rolls.
 PRICING_QUOTE_CACHE = env.bool("PRICING_QUOTE_CACHE", default=True)
 PRICING_QUOTE_CACHE_SECONDS = env.int("PRICING_QUOTE_CACHE_SECONDS", default=60)
+# The zone HQ reads and types admin times in; store staff use their store's (retail.middleware).
+RETAIL_ADMIN_TIME_ZONE = "Europe/Copenhagen"
 PRICING_MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",

@@ -1,5 +1,6 @@
 """Campaigns: kinds, stacking, scope, validity, and what they target."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -26,7 +27,7 @@ class CampaignKind(models.TextChoices):
     MULTIBUY = "multibuy", _("Multibuy (buy N pay M / N for a price)")
     MIX_MATCH = "mix_match", _("Mix & match across a set")
     BUNDLE = "bundle", _("Bundle (A + B + C for a price)")
-    SPEND_THRESHOLD = "spend_threshold", _("Spend threshold")
+    SPEND_THRESHOLD = "spend_threshold", _("Basket or spend discount")
     GIFT_WITH_PURCHASE = "gift_with_purchase", _("Gift with purchase")
 
 
@@ -64,16 +65,20 @@ class Campaign(models.Model):
     Kind = CampaignKind
     Stacking = StackingPolicy
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
     receipt_text = models.JSONField(
+        _("receipt text"),
         default=dict,
         blank=True,
         help_text=_('Per language, e.g. {"da": "3 for 2", "en": "3 for 2"}.'),
     )
-    kind = models.CharField(max_length=24, choices=CampaignKind.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(_("kind"), max_length=24, choices=CampaignKind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
+    )
     currency = models.CharField(
+        _("currency"),
         max_length=3,
         choices=Currency.choices,
         blank=True,
@@ -81,33 +86,76 @@ class Campaign(models.Model):
             "Required when the campaign has amounts; a percent campaign may leave it empty."
         ),
     )
-    channels = models.ManyToManyField(Channel, blank=True, related_name="+")
-    stores = models.ManyToManyField(Store, blank=True, related_name="+")
-    customer_groups = models.ManyToManyField(CustomerGroup, blank=True, related_name="+")
-    valid_from = models.DateTimeField()
-    valid_to = models.DateTimeField(null=True, blank=True)
-    priority = models.IntegerField(default=0, help_text=_("Higher is applied first."))
+    channels = models.ManyToManyField(
+        Channel, blank=True, related_name="+", verbose_name=_("channels")
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("stores"))
+    customer_groups = models.ManyToManyField(
+        CustomerGroup, blank=True, related_name="+", verbose_name=_("customer groups")
+    )
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
+    priority = models.IntegerField(
+        _("priority"), default=0, help_text=_("Higher is applied first.")
+    )
     stacking = models.CharField(
-        max_length=16, choices=StackingPolicy.choices, default=StackingPolicy.BEST_PRICE
+        _("stacking"),
+        max_length=16,
+        choices=StackingPolicy.choices,
+        default=StackingPolicy.BEST_PRICE,
     )
     max_applications = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Per basket; empty means unlimited.")
+        _("max applications"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Per basket; empty means unlimited. Counts units (percent, amount, fixed price; "
+            "most expensive first), groups (multibuy, mix & match), sets (bundle) or steps "
+            "(a repeating spend discount)."
+        ),
     )
-    requires_coupon = models.BooleanField(default=False)
+    requires_coupon = models.BooleanField(_("requires a coupon code"), default=False)
     percent = models.DecimalField(
+        _("percent"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("The percent off (for mix & match: off the cheapest unit of a group)."),
     )
-    amount = _money(null=True, blank=True, validators=[MinValueValidator(0)])
-    price = _money(null=True, blank=True, validators=[MinValueValidator(0)])
-    buy_quantity = models.PositiveIntegerField(null=True, blank=True)
-    pay_quantity = models.PositiveIntegerField(null=True, blank=True)
-    mix_benefit = models.CharField(max_length=16, choices=MixBenefit.choices, blank=True)
-    threshold_amount = _money(null=True, blank=True, validators=[MinValueValidator(0)])
+    amount = _money(
+        verbose_name=_("amount"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The amount off (each unit, or the basket for a spend discount)."),
+    )
+    price = _money(
+        verbose_name=_("price"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The price of each unit, of a group (3 for 100.00) or of a bundle."),
+    )
+    buy_quantity = models.PositiveIntegerField(
+        _("buy quantity"), null=True, blank=True, help_text=_("Units in a group: the 3 of 3 for 2.")
+    )
+    pay_quantity = models.PositiveIntegerField(
+        _("pay quantity"), null=True, blank=True, help_text=_("Units paid for: the 2 of 3 for 2.")
+    )
+    mix_benefit = models.CharField(
+        _("mix & match benefit"), max_length=16, choices=MixBenefit.choices, blank=True
+    )
+    threshold_amount = _money(
+        verbose_name=_("threshold amount"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The spend that unlocks the discount or gift; empty means any spend."),
+    )
     repeats = models.BooleanField(
+        _("repeats"),
         default=False,
         help_text=_(
             "Spend discount only: the amount comes off again for every further "
@@ -115,13 +163,22 @@ class Campaign(models.Model):
         ),
     )
     gift_product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gift product"),
     )
-    gift_quantity = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    gift_quantity = models.PositiveIntegerField(
+        _("gift quantity"), default=1, help_text=_("How many of the gift product are given.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-priority", "code"]
         indexes = [models.Index(fields=["status", "valid_from", "valid_to"])]
         constraints = [
@@ -160,6 +217,20 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def clean(self):
+        """Refuse settings the campaign's kind does not allow (``pricing.validation``).
+
+        The targets are checked where they are known with the campaign: the
+        admin's target inline, the import and ``campaigns_bulk_upsert``.
+        """
+        from pricing.validation import campaign_problems, campaign_values
+
+        problems = campaign_problems(values=campaign_values(self), targets=None)
+        if problems:
+            raise ValidationError(
+                {p.field: ValidationError(p.message, code=p.code) for p in problems}
+            )
+
 
 class CampaignTarget(models.Model):
     """What a campaign applies to: a product, category (with sub-categories), brand or set.
@@ -168,24 +239,52 @@ class CampaignTarget(models.Model):
     uses groups 1..n, one per component, each with its ``quantity``.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    group = models.PositiveSmallIntegerField(default=0)
-    quantity = models.PositiveIntegerField(default=1)
-    exclude = models.BooleanField(default=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
+    )
+    group = models.PositiveSmallIntegerField(
+        _("group"), default=0, help_text=_("0: the campaign's own target; 1..n: bundle parts.")
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, help_text=_("Units of this bundle component in one set.")
+    )
+    exclude = models.BooleanField(_("exclude"), default=False)
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
     )
     brand = models.ForeignKey(
-        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Brand,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("brand"),
     )
     product_set = models.ForeignKey(
-        ProductSet, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ProductSet,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product set"),
     )
 
     class Meta:
+        verbose_name = _("campaign target")
+        verbose_name_plural = _("campaign targets")
         indexes = [
             models.Index(fields=["product"]),
             models.Index(fields=["category"]),

@@ -8,6 +8,7 @@ tests/pricing/conftest.py.
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -168,7 +169,8 @@ def test_admin_simulator_shows_exactly_what_the_api_returns(client, graph, hq):
             "store": Store.objects.get(code="DK-CPH01").pk,
             "customer": "70000001",
             "coupons": "mug10",
-            "at": at.strftime("%Y-%m-%dT%H:%M"),
+            # Typed in HQ's admin time zone (RETAIL_ADMIN_TIME_ZONE).
+            "at": at.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m-%dT%H:%M"),
             "lines": "MUG 4\n",
         },
     )
