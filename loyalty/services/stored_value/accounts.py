@@ -33,6 +33,7 @@ from loyalty.services.stored_value.errors import (
 from retail import locking
 from retail.ledger import post_once
 from retail.money import quantize
+from retail.money_fields import money_expr
 
 
 def stored_value_issue(
@@ -207,7 +208,7 @@ def stored_value_reload(
         locking.rows_taken(Account, [account.pk])
         rows = Account.objects.filter(
             usable_filter(at, currency), pk=account.pk, reloadable=True
-        ).update(balance=F("balance") + value)
+        ).update(balance=money_expr(F("balance") + value))
         if rows != 1:
             raise NotReloadableError()
         return Entry.objects.create(
@@ -251,8 +252,9 @@ def stored_value_adjust(
         if replay is not None:
             return replay
         locking.rows_taken(Account, [account.pk])
-        rows = Account.objects.filter(pk=account.pk, balance__gte=F("held") - value).update(
-            balance=F("balance") + value
+        covered = money_expr(F("held") - value)
+        rows = Account.objects.filter(pk=account.pk, balance__gte=covered).update(
+            balance=money_expr(F("balance") + value)
         )
         if rows != 1:
             raise InsufficientBalanceError()

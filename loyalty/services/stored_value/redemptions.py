@@ -29,6 +29,7 @@ from loyalty.services.stored_value.errors import (
 )
 from retail import locking
 from retail.money import quantize
+from retail.money_fields import money_expr
 
 
 def restrictions_check(account, *, amount: Decimal, channel, order_amount) -> None:
@@ -54,14 +55,14 @@ def debit_update(account, *, amount: Decimal, at: datetime, release_held: Decima
     ``release_held`` is the part of ``held`` that this debit consumes (a
     captured hold); a voucher closes with its single use.
     """
-    free = F("held") - release_held + amount
+    free = money_expr(F("held") - release_held + amount)
     locking.rows_taken(Account, [account.pk])
     return (
         Account.objects.filter(usable_filter(at, account.currency), pk=account.pk)
         .filter(balance__gte=free)
         .update(
-            balance=F("balance") - amount,
-            held=F("held") - release_held,
+            balance=money_expr(F("balance") - amount),
+            held=money_expr(F("held") - release_held),
             status=Case(
                 When(kind=Account.Kind.VOUCHER, then=Value(Account.Status.CLOSED)),
                 default=F("status"),
@@ -153,7 +154,7 @@ def stored_value_refund(
             raise RefundExceedsRedemptionError(extra={"refundable": str(left)})
         reopen = account.kind == Account.Kind.VOUCHER and account.status == Account.Status.CLOSED
         Account.objects.filter(pk=account.pk).update(
-            balance=F("balance") + value,
+            balance=money_expr(F("balance") + value),
             status=Account.Status.ACTIVE if reopen else F("status"),
         )
         return Entry.objects.create(
@@ -211,10 +212,10 @@ def _expire_one(pk: int, *, at: datetime) -> int:
             status=Hold.Status.EXPIRED, closed_at=at
         )
         if account.balance <= 0:
-            Account.objects.filter(pk=pk).update(held=F("held") - released)
+            Account.objects.filter(pk=pk).update(held=money_expr(F("held") - released))
             return 0
         last = account.entries.order_by("-pk").values_list("pk", flat=True).first()
-        Account.objects.filter(pk=pk).update(balance=0, held=F("held") - released)
+        Account.objects.filter(pk=pk).update(balance=0, held=money_expr(F("held") - released))
         Entry.objects.create(
             account=account,
             kind=Entry.Kind.EXPIRE,
