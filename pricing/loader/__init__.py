@@ -14,9 +14,11 @@ the database holds:
    packed into one column.
 
 ``pricing.selectors.basket_price`` resolves SKUs and GTINs with step 1, so a
-basket costs five queries.  Scope (channels, stores, customer groups) and
-coupon locks are filtered in Python on the loaded rows; the engine checks them
-again, so the rules stay correct if someone builds them by hand.
+basket costs five queries, plus at most one (``references_load``) for the
+names and prices of what its hints and coupon reasons name.  Scope (channels,
+stores, customer groups) and coupon locks are filtered in Python on the loaded
+rows; the engine checks them again, so the rules stay correct if someone builds
+them by hand.
 """
 
 from pricing.loader.campaigns import campaign_targets
@@ -27,6 +29,7 @@ from pricing.loader.products import (
     product_rows_by_codes,
     product_rows_by_ids,
 )
+from pricing.loader.references import references_load
 from pricing.loader.rules import rules_load, rules_load_for_rows
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "context_build",
     "product_rows_by_codes",
     "product_rows_by_ids",
+    "references_load",
     "rules_load",
     "rules_load_for_rows",
 ]
