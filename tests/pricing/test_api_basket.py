@@ -207,7 +207,16 @@ def test_basket_price_valid_coupon_that_does_not_apply_is_reported_not_an_error(
     response = basket(web, [{"sku": "MUG", "quantity": 1}], coupons=["PANS20"])
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["coupons"] == [{"code": "PANS20", "applied": False, "status": "not_applicable"}]
+    assert body["coupons"] == [
+        {
+            "code": "PANS20",
+            "applied": False,
+            "status": "not_applicable",
+            "reason": "no_qualifying_items",
+            "message": "Nothing in the basket is part of this offer. "
+            "It applies to: Frying pan (PAN).",
+        }
+    ]
     assert body["total"] == "50.00"
 
 
@@ -218,7 +227,9 @@ def test_basket_price_applied_coupon_is_named_on_its_discount(web, catalogue):
         campaign__targets=[{"product": catalogue["PAN"]}],
     )
     body = basket(web, [{"sku": "PAN", "quantity": 1}], coupons=["PANS20"]).json()
-    assert body["coupons"] == [{"code": "PANS20", "applied": True, "status": "applied"}]
+    assert body["coupons"] == [
+        {"code": "PANS20", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     (discount,) = body["lines"][0]["discounts"]
     assert (discount["coupon"], discount["amount"]) == ("PANS20", "40.00")
 
