@@ -7,8 +7,8 @@ Nothing here writes, so no view needs an ``Idempotency-Key``.
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
-from django.utils.translation.trans_real import parse_accept_lang_header
 from django.utils.http import parse_etags, quote_etag
+from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
