@@ -102,7 +102,8 @@ def _campaigns_sql(vendor: str, *, wide_given: bool) -> str:
         f"WHERE t.campaign_id = c.id), {wide_column} "
         "FROM candidate CROSS JOIN pricing_campaign c WHERE c.id = candidate.id "
         f"AND c.status = {active} AND c.valid_from <= %s "
-        "AND (c.valid_to IS NULL OR c.valid_to > %s) AND (c.currency = '' OR c.currency = %s) "
+        "AND (c.valid_to IS NULL OR c.valid_to > %s) AND (c.currency = '' OR c.currency = %s "
+        f"OR {in_list(vendor, 'c.id')}) "
         "ORDER BY c.priority DESC, c.code"
     )
 
@@ -163,7 +164,8 @@ def campaigns_load(
     by being basket-wide (a threshold or gift kind without a group-0 include
     target); by giving one of the products as its gift; or by being the
     campaign of a presented coupon (``context.unlocked_campaign_ids``), which
-    is kept even out of scope so the engine can say why it does not apply.  Ordered by
+    is kept even out of scope or in another currency so the engine can say
+    why it does not apply.  Ordered by
     priority (highest first), then code.
 
     ``revision`` is the rules revision token read with the products
@@ -182,6 +184,7 @@ def campaigns_load(
     if not products:
         return ()
     product_ids = list_param({p.product_id for p in products})
+    unlocked_ids = list_param(sorted(context.unlocked_campaign_ids))
     at = at_param(context.at)
     cache = (
         _cache_for(revision) if revision is not None and not connection.in_atomic_block else None
@@ -200,10 +203,11 @@ def campaigns_load(
                 list_param({p.brand_id for p in products if p.brand_id is not None}),
                 list_param(set().union(*(p.set_ids for p in products))),
                 product_ids,
-                list_param(sorted(context.unlocked_campaign_ids)),
+                unlocked_ids,
                 at,
                 at_param(since) if since is not None else at,
                 context.currency,
+                unlocked_ids,
             ],
         )
         rows = cursor.fetchall()

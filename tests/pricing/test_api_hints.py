@@ -241,3 +241,14 @@ def test_basket_coupon_beaten_by_an_exclusive_campaign_names_it(web, catalogue):
         "better_offer_applies",
         "A better or exclusive offer (MUG-HALF) already covers these items.",
     )
+
+
+def test_basket_coupon_for_another_currency_says_so(web, catalogue):
+    coupon_for("SEK10", currency="SEK", targets=[{"product": catalogue["MUG"]}])
+    body = basket(web, [{"sku": "MUG", "quantity": 1}], coupons=["SEK10"], language="en").json()
+    (coupon,) = body["coupons"]
+    assert (coupon["status"], coupon["reason"], coupon["message"]) == (
+        "not_applicable",
+        "other_currency",
+        "This offer is not valid in this currency.",
+    )
