@@ -27,6 +27,7 @@ the lines and the breakdown agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from pricing.engine.coupons import coupons_report
@@ -97,7 +98,10 @@ def price_basket(
         )
     applied_by_offer = {item.offer: item for item in applied}
     hints = hints_by_offer(
-        offers=offers,
+        # Coupon reasons read their campaigns' hints even when no hint is asked for.
+        offers=offers
+        if context.hint_limit > 0
+        else [o for o in offers if o.rule.campaign_id in context.unlocked_campaign_ids],
         state=state,
         applied=applied_by_offer,
         basket=basket,
@@ -227,6 +231,8 @@ def unit_offer_price(
     The campaign price is what a basket holding just this one unit would cost;
     raises like :func:`price_basket` (the line is ``lines.0``).
     """
+    if context.hint_limit:
+        context = replace(context, hint_limit=0)  # a listing shows no hints
     basket = price_basket(
         lines=(BasketLine(line_id="1", product_id=product_id, quantity=1),),
         context=context,
@@ -247,6 +253,7 @@ def unit_offer_prices(
     price are left out of the answer.
     """
     known = [pid for pid in dict.fromkeys(product_ids) if pid in rules.products]
+    context = replace(context, hint_limit=0)
     places = minor_units(context.currency)
     listing = Basket(
         currency=context.currency,
