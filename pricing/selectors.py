@@ -30,7 +30,6 @@ from pricing.loader import (
     ProductRow,
     context_build,
     product_rows_by_codes,
-    references_load,
     rules_load_for_rows,
 )
 from pricing.models import Campaign
@@ -137,11 +136,11 @@ def basket_price(
 ) -> PricedBasket:
     """Price a basket of (SKU or GTIN, quantity) lines for this customer, channel, store and moment.
 
-    Six queries at most whatever the basket and the number of campaigns: the
-    products (resolving the lines), the context (groups and coupons), the
-    rest of ``pricing.loader.rules_load``, and the names and prices of what
-    hints and coupon reasons name (``references_load``; often none).  At most
-    ``hint_limit`` hints, the most valuable first.  Raises the errors of
+    Five queries at most whatever the basket and the number of campaigns: the
+    products (resolving the lines), the context (groups and coupons), then the
+    rest of ``pricing.loader.rules_load`` (whose price query also reads what
+    hints and coupon reasons name).  At most ``hint_limit`` hints, the most
+    valuable first.  Raises the errors of
     ``basket_lines_resolve`` (naming ``lines.<i>``), of
     ``pricing.loader.context_build`` (naming ``coupons.<i>``) and of the
     engine (``NoPriceError``).  A valid coupon that does not apply is reported
@@ -190,7 +189,6 @@ def basket_price_and_rules(
     )
     context = dataclasses.replace(context, hint_limit=hint_limit)
     rules = rules_load_for_rows(products.values(), context=context, campaigns_since=campaigns_since)
-    rules = references_load(rules=rules, context=context)
     return price_basket(lines=basket, context=context, rules=rules), rules
 
 

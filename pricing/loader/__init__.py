@@ -8,14 +8,16 @@ the database holds:
 1. the products (with their product sets, aggregated in a sub-select);
 2. the ancestors of their categories and the VAT rates of their classes in
    the market (store, else channel), tagged rows of one statement;
-3. the price list entries in force for them in the context's currency;
-4. the campaigns in force whose targets reference them, their categories,
+3. the campaigns in force whose targets reference them, their categories,
    brands or sets, plus basket-wide thresholds and gifts, with their targets
-   packed into one column.
+   packed into one column, and presented coupons' campaigns;
+4. the price list entries in force for the products in the context's
+   currency, with (tagged rows of the same statement) the prices and names
+   of what the campaigns' hints and coupon reasons name
+   (``pricing.loader.references``).
 
 ``pricing.selectors.basket_price`` resolves SKUs and GTINs with step 1, so a
-basket costs five queries, plus at most one (``references_load``) for the
-names and prices of what its hints and coupon reasons name.  Scope (channels,
+basket costs five queries.  Scope (channels,
 stores, customer groups) and coupon locks are filtered in Python on the loaded
 rows; the engine checks them again, so the rules stay correct if someone builds
 them by hand.
@@ -29,7 +31,6 @@ from pricing.loader.products import (
     product_rows_by_codes,
     product_rows_by_ids,
 )
-from pricing.loader.references import references_load
 from pricing.loader.rules import rules_load, rules_load_for_rows
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "context_build",
     "product_rows_by_codes",
     "product_rows_by_ids",
-    "references_load",
     "rules_load",
     "rules_load_for_rows",
 ]
