@@ -348,6 +348,10 @@ def test_basket_price_query_count_stays_flat(web, catalogue, django_assert_max_n
     for product in products:
         PriceListEntryFactory(price_list=public, product=product)
         CampaignFactory(targets=[{"product": product}])
+    # Hints naming a gift outside the basket cost no query of their own.
+    gift = ProductFactory(sku="GIFT")
+    PriceListEntryFactory(price_list=public, product=gift)
+    CampaignFactory(kind="gift_with_purchase", percent=None, gift_product=gift)
     small = [{"sku": "MUG", "quantity": 1}]
     big = [{"sku": p.sku, "quantity": 2} for p in products] + [{"sku": "PAN", "quantity": 1}]
     extra = {"customer": str(customer.public_id), "coupons": ["PANS20"], "rules_version": "0-0-0"}
@@ -355,6 +359,8 @@ def test_basket_price_query_count_stays_flat(web, catalogue, django_assert_max_n
     # public lists, Omnibus (2), rules version: the same for 1 line or 21.
     for lines in (small, big):
         with django_assert_max_num_queries(14):
-            assert basket(web, lines, **extra).status_code == 200
+            response = basket(web, lines, **extra)
+            assert response.status_code == 200
+            assert "GIFT" in [h["target"]["code"] for h in response.json()["hints"]]
     with django_assert_max_num_queries(11):
         assert basket(web, big).status_code == 200
