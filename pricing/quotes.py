@@ -81,6 +81,7 @@ def basket_quote(
     at: datetime | None = None,
     language: str | None = None,
     rules_version_given: str | None = None,
+    hint_limit: int = 3,
 ) -> BasketQuote:
     """Price ``lines`` (SKU or GTIN, quantity) and add what a client shows beside the price.
 
@@ -89,7 +90,7 @@ def basket_quote(
     of the last 30 days, from the highest-priority public list in scope that
     priced the product in the look-back.  With
     ``rules_version_given``, the quote says whether that snapshot version is
-    still current.  Raises what ``basket_price`` raises.
+    still current; at most ``hint_limit`` hints.  Raises what ``basket_price`` raises.
     """
     at = at or timezone.now()
     priced, rules = basket_price_and_rules(
@@ -101,6 +102,7 @@ def basket_quote(
         at=at,
         language=language,
         campaigns_since=at - OMNIBUS_HORIZON,
+        hint_limit=hint_limit,
     )
     ids = list(line_ids) if line_ids is not None else [str(i) for i in range(len(lines))]
     omnibus = public_omnibus_prices(rules=rules, channel=channel, store=store, at=at)

@@ -27,7 +27,12 @@ from pricing.engine.types import (
     Rules,
 )
 from pricing.errors import InactiveProductError, InvalidQuantityError
-from pricing.loader import ProductRow, context_build, product_rows_by_codes, rules_load_for_rows
+from pricing.loader import (
+    ProductRow,
+    context_build,
+    product_rows_by_codes,
+    rules_load_for_rows,
+)
 from pricing.models import Campaign
 from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
 from retail.errors import InvalidGtinError, TooManySkusError, UnknownProductError
@@ -128,12 +133,15 @@ def basket_price(
     coupon_codes: Sequence[str] = (),
     at: datetime | None = None,
     language: str | None = None,
+    hint_limit: int = 3,
 ) -> PricedBasket:
     """Price a basket of (SKU or GTIN, quantity) lines for this customer, channel, store and moment.
 
     Five queries at most whatever the basket and the number of campaigns: the
     products (resolving the lines), the context (groups and coupons), then the
-    rest of ``pricing.loader.rules_load``.  Raises the errors of
+    rest of ``pricing.loader.rules_load`` (whose price query also reads what
+    hints and coupon reasons name).  At most ``hint_limit`` hints, the most
+    valuable first.  Raises the errors of
     ``basket_lines_resolve`` (naming ``lines.<i>``), of
     ``pricing.loader.context_build`` (naming ``coupons.<i>``) and of the
     engine (``NoPriceError``).  A valid coupon that does not apply is reported
@@ -147,6 +155,7 @@ def basket_price(
         coupon_codes=coupon_codes,
         at=at,
         language=language,
+        hint_limit=hint_limit,
     )
     return priced
 
@@ -161,6 +170,7 @@ def basket_price_and_rules(
     at: datetime | None = None,
     language: str | None = None,
     campaigns_since: datetime | None = None,
+    hint_limit: int = 3,
 ) -> tuple[PricedBasket, Rules]:
     """``basket_price``, also returning the rules it priced with (the same queries).
 
@@ -178,6 +188,7 @@ def basket_price_and_rules(
         at=at,
         language=language,
     )
+    context = dataclasses.replace(context, hint_limit=hint_limit)
     rules = rules_load_for_rows(products.values(), context=context, campaigns_since=campaigns_since)
     return price_basket(lines=basket, context=context, rules=rules), rules
 

@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
         "ChannelKindEnum": "retail.models.locations.ChannelKind.choices",
         "StoreKindEnum": "retail.models.locations.StoreKind.choices",
         "ExternalIdKindEnum": "retail.models.customers.ExternalIdKind.choices",
+        "HintKindEnum": "pricing.api.hints.HINT_KINDS",
+        "HintTargetTypeEnum": "pricing.api.hints.TARGET_TYPES",
+        "CouponReasonEnum": "pricing.api.hints.COUPON_REASONS",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -10,27 +10,15 @@ from decimal import ROUND_HALF_UP, Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pricing.api.hints import CouponResultSerializer, HintSerializer
+from pricing.api.money import Money, Percent
 from pricing.models import Campaign
 from retail.models import Language
-from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 MAX_BASKET_LINES = 500
 MAX_COUPONS = 20
-
-
-def Money(**kwargs):
-    """A read-only money amount: a string with the currency's two decimals, rounded half-up."""
-    return serializers.DecimalField(
-        max_digits=AMOUNT_MAX_DIGITS,
-        decimal_places=AMOUNT_DECIMAL_PLACES,
-        rounding=ROUND_HALF_UP,
-        read_only=True,
-        **kwargs,
-    )
-
-
-def Percent(**kwargs):
-    return serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, **kwargs)
+MAX_HINTS = 20
+DEFAULT_HINTS = 3
 
 
 # ---- requests ----------------------------------------------------------------------------
@@ -93,7 +81,16 @@ class BasketSerializer(ScopeRequestMixin):
         help_text="Coupon codes presented by the customer.",
     )
     language = serializers.ChoiceField(
-        choices=Language.choices, required=False, help_text="Receipt texts; default the channel's."
+        choices=Language.choices,
+        required=False,
+        help_text="Receipt texts, hint and coupon messages; default the Accept-Language "
+        "header's (en, da, sv, nb), else the channel's.",
+    )
+    hints = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_HINTS,
+        help_text=f"At most this many hints, the most valuable first (default {DEFAULT_HINTS}).",
     )
     rules_version = serializers.CharField(
         required=False,
@@ -178,23 +175,6 @@ class VatLineSerializer(serializers.Serializer):
     vat = Money()
 
 
-class HintSerializer(serializers.Serializer):
-    campaign = serializers.CharField(source="campaign_code")
-    message = serializers.CharField()
-    missing_quantity = serializers.IntegerField(allow_null=True)
-    missing_amount = Money(allow_null=True)
-
-
-class CouponResultSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    applied = serializers.BooleanField()
-    status = serializers.SerializerMethodField()
-
-    def get_status(self, coupon) -> str:
-        """``applied``, or why a valid code gave nothing (``not_applicable``)."""
-        return "applied" if coupon.applied else (coupon.reason or "not_applicable")
-
-
 class ApplicationUnitsSerializer(serializers.Serializer):
     line_id = serializers.CharField(help_text="The line, as the request named it.")
     quantity = serializers.IntegerField(help_text="Units of that line in one use.")
@@ -234,7 +214,11 @@ class PricedBasketSerializer(serializers.Serializer):
     discount_total = Money(source="basket.discount_total")
     total = Money(source="basket.total")
     vat = VatLineSerializer(source="basket.vat", many=True)
-    hints = HintSerializer(source="basket.hints", many=True)
+    hints = HintSerializer(
+        source="basket.hints",
+        many=True,
+        help_text="What the customer could add or spend for a deal, the most valuable first.",
+    )
     coupons = CouponResultSerializer(source="basket.coupons", many=True)
     applied_campaigns = serializers.ListField(
         source="basket.applied_campaigns", child=serializers.CharField()

@@ -6,8 +6,9 @@ Nothing here writes, so no view needs an ``Idempotency-Key``.
 """
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import parse_etags, quote_etag
+from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -27,6 +28,7 @@ from pricing.selectors import (
 )
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
 from retail.errors import DomainError, TooManySkusError
+from retail.models import Language
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
@@ -36,6 +38,20 @@ def _parse(serializer_class, data) -> dict:
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+def _accepted_language(request) -> str | None:
+    """The supported language the Accept-Language header asks for, if it names one."""
+    header = request.headers.get("Accept-Language", "")
+    if not header:
+        return None
+    supported = {code for code, _name in Language.choices}
+    for code, _quality in parse_accept_lang_header(header):
+        primary = code.lower().split("-")[0]
+        primary = {"no": "nb", "nn": "nb"}.get(primary, primary)
+        if primary in supported:
+            return primary
+    return None
 
 
 class BasketPriceView(APIView):
@@ -58,7 +74,10 @@ class BasketPriceView(APIView):
             "(unknown_product, inactive_product), `lines.<i>.quantity` (invalid_quantity), "
             "`lines.<i>` (no_price), `coupons.<i>` (coupon_not_found, coupon_expired, ...). "
             "A valid coupon that gives nothing for this basket is reported under `coupons` "
-            "with status `not_applicable`, not as an error. A read: no Idempotency-Key."
+            "with status `not_applicable` and a `reason` code and `message`, not as an error. "
+            "`hints` (default 3, up to 20) are ranked by the discount they unlock; messages "
+            "are in `language`, else the Accept-Language header's, else the channel's. "
+            "A read: no Idempotency-Key."
         ),
         examples=[
             OpenApiExample(
@@ -83,6 +102,9 @@ class BasketPriceView(APIView):
             customer_id=data.get("customer"),
         )
         lines = data["lines"]
+        language = (
+            data.get("language") or _accepted_language(request) or scope.channel.language or "en"
+        )
         quote = basket_quote(
             lines=[(line.get("sku") or line["gtin"], line["quantity"]) for line in lines],
             line_ids=[line.get("line_id") or str(i) for i, line in enumerate(lines)],
@@ -91,10 +113,12 @@ class BasketPriceView(APIView):
             customer=scope.customer,
             coupon_codes=data.get("coupons", ()),
             at=data.get("at"),
-            language=data.get("language"),
+            language=language,
             rules_version_given=data.get("rules_version"),
+            hint_limit=data.get("hints", serializers.DEFAULT_HINTS),
         )
-        return Response(serializers.PricedBasketSerializer(quote).data)
+        with translation.override(language):
+            return Response(serializers.PricedBasketSerializer(quote).data)
 
 
 class PriceLookupView(APIView):

@@ -265,6 +265,7 @@ def _campaign_json(campaign: Campaign) -> dict:
             "threshold_amount": _money(campaign.threshold_amount),
             "gift_sku": campaign.gift_product.sku if campaign.gift_product else None,
             "gift_quantity": campaign.gift_quantity,
+            "repeats": campaign.repeats,
         },
         "target": own_json,
         "components": [_target_json([t for t in targets if t.group == g]) for g in groups],

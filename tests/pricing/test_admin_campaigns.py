@@ -180,7 +180,9 @@ def test_admin_simulator_shows_exactly_what_the_api_returns(client, graph, hq):
     page = response.content.decode()
     assert f'<strong id="simulator-total">{api_body["total"]}</strong>' in page
     assert api_body["applied_campaigns"] == ["MUG-3FOR2", "MUGS-10"]
-    assert api_body["coupons"] == [{"code": "MUG10", "applied": True, "status": "applied"}]
+    assert api_body["coupons"] == [
+        {"code": "MUG10", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     assert "MUG-3FOR2" in page and "MUGS-10" in page
 
 

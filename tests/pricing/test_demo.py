@@ -156,7 +156,9 @@ def test_seed_a_basket_through_the_api_gets_its_discounts(seeded):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert Decimal(body["discount_total"]) > 0
-    assert body["coupons"] == [{"code": "WELCOME10", "applied": True, "status": "applied"}]
+    assert body["coupons"] == [
+        {"code": "WELCOME10", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     assert len(body["applied_campaigns"]) >= 2
 
 
