@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pricing.api import serializers
+from pricing.api.plain import priced_basket_data
 from pricing.api.scope import call_scope
 from pricing.models import CampaignTarget
 from pricing.quotes import basket_quote
@@ -118,7 +119,7 @@ class BasketPriceView(APIView):
             hint_limit=data.get("hints", serializers.DEFAULT_HINTS),
         )
         with translation.override(language):
-            return Response(serializers.PricedBasketSerializer(quote).data)
+            return Response(priced_basket_data(quote))
 
 
 class PriceLookupView(APIView):
