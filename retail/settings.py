@@ -212,14 +212,17 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.
-# Pricing: the VAT date of a channel without a store is taken in its market's zone.
-PRICING_MARKET_TIME_ZONES = {
+# The zone of each market (country): the API reads a time without an offset in it when
+# the call has no store (retail.api.fields); a market missing here takes TIME_ZONE.
+MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",
     "NO": "Europe/Oslo",
     "FI": "Europe/Helsinki",
     "DE": "Europe/Berlin",
 }
+# Pricing: the VAT date of a channel without a store is taken in its market's zone.
+PRICING_MARKET_TIME_ZONES = MARKET_TIME_ZONES
 # Inventory: how long a reservation holds stock (a timedelta or seconds), stock feed chunks.
 INVENTORY_RESERVATION_TTL = timedelta(minutes=30)
 INVENTORY_FEED_CHUNK_SIZE = 10_000

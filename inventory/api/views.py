@@ -28,6 +28,7 @@ from inventory.selectors import (
     availability_for_channel,
 )
 from inventory.services import reservation_extend, reservation_release, stock_reserve
+from retail.api.parsing import parse_input
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
 from retail.api.scope import call_channel, call_store, customer_get
@@ -38,10 +39,8 @@ from retail.models import Product, ProductGtin
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
 
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 class AvailabilityAtStoreView(APIView):
@@ -60,7 +59,7 @@ class AvailabilityAtStoreView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params)
+        params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request)
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""))
         store = call_store(request, store_code=params.get("store", ""), required=True)
@@ -95,7 +94,7 @@ class AvailabilityAcrossStoresView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params)
+        params = _parse(serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request)
         channel = call_channel(request, channel_code=params.get("channel", ""))
         products, _unknown = products_by_sku([params["sku"]])
         if not products:
@@ -132,7 +131,7 @@ class AvailabilityForChannelView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityForChannelQuerySerializer, request.query_params)
+        params = _parse(serializers.AvailabilityForChannelQuerySerializer, request.query_params, request)
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""), required=True)
         products, unknown = products_by_sku(skus)
@@ -264,7 +263,7 @@ class ReservationCreateView(IdempotentMixin, APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.ReservationCreateSerializer, request.data)
+        data = _parse(serializers.ReservationCreateSerializer, request.data, request)
         store = call_store(request, store_code=data.get("store", ""), required=True)
         channel = call_channel(request)
         customer = customer_get(data.get("customer"))
@@ -325,7 +324,7 @@ class ReservationExtendView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, reference: str):
-        data = _parse(serializers.ReservationExtendSerializer, request.data)
+        data = _parse(serializers.ReservationExtendSerializer, request.data, request)
         now = timezone.now()
         expires_at = data.get("expires_at") or now + timedelta(minutes=data["ttl_minutes"])
         if not _scoped_reservations(request, reference).exists():
@@ -353,7 +352,7 @@ class MovementListView(generics.GenericAPIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.MovementQuerySerializer, request.query_params)
+        params = _parse(serializers.MovementQuerySerializer, request.query_params, request)
         store = call_store(
             request, store_code=params.get("store", ""), required=True, own_only=True
         )

@@ -26,6 +26,7 @@ from loyalty.services.stored_value import (
     stored_value_redeem,
     stored_value_refund,
 )
+from retail.api.parsing import parse_input
 from retail.api.idempotency import HEADER, IdempotentMixin
 from retail.api.scope import call_channel, customer_get
 
@@ -43,9 +44,7 @@ def _own_key(request) -> str:
 
 
 def _valid(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
+    return parse_input(serializer_class, request.data, request=request)
 
 
 class MemberJoinView(IdempotentMixin, APIView):

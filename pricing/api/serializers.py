@@ -7,10 +7,12 @@ checked by the pricing selectors, which name the offending field.
 
 from decimal import ROUND_HALF_UP
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pricing.models import Campaign
+from retail.api.fields import LocalDateTimeField, local_time_help
 from retail.models import Language
 from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
@@ -79,8 +81,8 @@ class ScopeRequestMixin(serializers.Serializer):
     customer = serializers.UUIDField(
         required=False, allow_null=True, help_text="The customer's public id."
     )
-    at = serializers.DateTimeField(
-        required=False, help_text="The moment to price at (ISO 8601); default now."
+    at = LocalDateTimeField(
+        required=False, help_text=local_time_help(_("The moment to price at; default now."))
     )
 
 
@@ -122,14 +124,14 @@ class RulesRequestSerializer(serializers.Serializer):
     store = serializers.CharField(
         required=False, max_length=16, help_text="Store code; a POS key defaults to its own store."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 class CampaignListRequestSerializer(serializers.Serializer):
     channel = serializers.CharField(
         required=False, max_length=32, help_text="Channel code; only for signed-in staff."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 # ---- the priced basket -------------------------------------------------------------------

@@ -25,16 +25,15 @@ from pricing.selectors import (
     prices_lookup,
 )
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
+from retail.api.parsing import parse_input
 from retail.errors import DomainError, TooManySkusError
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
 
 
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 class BasketPriceView(APIView):
@@ -74,7 +73,7 @@ class BasketPriceView(APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.BasketSerializer, request.data)
+        data = _parse(serializers.BasketSerializer, request.data, request)
         scope = call_scope(
             request,
             channel_code=data.get("channel", ""),
@@ -112,7 +111,7 @@ class PriceLookupView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params)
+        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params, request)
         skus = [
             sku.strip()
             for value in request.query_params.getlist("sku")
@@ -158,7 +157,7 @@ class CampaignListView(generics.ListAPIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        params = _parse(serializers.CampaignListRequestSerializer, request.query_params)
+        params = _parse(serializers.CampaignListRequestSerializer, request.query_params, request)
         scope = call_scope(request, channel_code=params.get("channel", ""))
         queryset = (
             campaigns_for_channel(channel=scope.channel, at=params.get("at"))
@@ -202,7 +201,7 @@ class RulesSnapshotView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.RulesRequestSerializer, request.query_params)
+        params = _parse(serializers.RulesRequestSerializer, request.query_params, request)
         scope = call_scope(
             request, channel_code=params.get("channel", ""), store_code=params.get("store", "")
         )
