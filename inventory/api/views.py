@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,15 +28,14 @@ from inventory.selectors import (
     availability_for_channel,
 )
 from inventory.services import reservation_extend, reservation_release, stock_reserve
-from retail.api.parsing import parse_input
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.api.scope import call_channel, call_store, customer_get
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
-
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
 
 def _parse(serializer_class, data, request) -> dict:
@@ -59,7 +58,9 @@ class AvailabilityAtStoreView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request)
+        params = _parse(
+            serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""))
         store = call_store(request, store_code=params.get("store", ""), required=True)
@@ -94,7 +95,9 @@ class AvailabilityAcrossStoresView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request)
+        params = _parse(
+            serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request
+        )
         channel = call_channel(request, channel_code=params.get("channel", ""))
         products, _unknown = products_by_sku([params["sku"]])
         if not products:
@@ -131,7 +134,9 @@ class AvailabilityForChannelView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityForChannelQuerySerializer, request.query_params, request)
+        params = _parse(
+            serializers.AvailabilityForChannelQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""), required=True)
         products, unknown = products_by_sku(skus)

@@ -9,7 +9,7 @@ by the core handler.  Placing needs an ``Idempotency-Key``.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,12 +26,12 @@ from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
 from orders.services.place import order_place
 from orders.services.tenders import TenderRequest
-from retail.api.parsing import parse_input
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
 from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.schema import ERROR
 from retail.api.scope import api_client, call_channel, customer_get, store_get
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
 COLLECT = (Order.Fulfilment.CLICK_COLLECT, Order.Fulfilment.COLLECT_OTHER)
 

@@ -26,9 +26,9 @@ from pricing.selectors import (
 )
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
 from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.errors import DomainError, TooManySkusError
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
 
 
