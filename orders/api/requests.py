@@ -6,7 +6,7 @@ from rest_framework import serializers
 from orders.api.serializers import ChoiceText
 from orders.models import Order, Return, ReturnLine, Tender
 from pricing.api.serializers import MAX_BASKET_LINES, MAX_COUPONS, BasketLineSerializer
-from retail.api.fields import LocalDateTimeField, local_time_help
+from retail.api.fields import ChannelCurrencyField, LocalDateTimeField, local_time_help
 from retail.models import Language
 from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
@@ -153,7 +153,11 @@ class ReceiptSerializer(serializers.Serializer):
     receipt_id = serializers.CharField(max_length=64, help_text="The POS's id; unique per store.")
     customer = serializers.UUIDField(required=False, allow_null=True)
     sold_at = LocalDateTimeField(help_text=local_time_help(_("When the till sold it.")))
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    currency = ChannelCurrencyField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The till's currency: its channel's (the default when left out)."),
+    )
     rules_version = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from retail.api.auth import request_client
-from retail.models import Channel, Store
+from retail.models import Channel, Currency, Store
 
 LOCAL_TIME_HELP = _(
     "ISO 8601. With an offset (Z, +01:00) it is that instant; without one it is local "
@@ -116,3 +116,31 @@ class LocalDateTimeField(serializers.DateTimeField):
         if instant.astimezone(zone).replace(tzinfo=None) != value:
             self.fail("make_aware", timezone=zone)
         return instant
+
+
+class ChannelCurrencyField(serializers.ChoiceField):
+    """A currency code that must be the caller's channel's (any known one for signed-in staff).
+
+    An API key's channel fixes the currency of its answers, so a different code
+    contradicts the call: 400 ``currency_mismatch`` on this field, never
+    ignored.  An unknown code is 400 ``invalid_choice``.
+    """
+
+    default_error_messages = {
+        "currency_mismatch": _("This channel sells in %(currency)s; give that or leave it out."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            _("ISO 4217 code; an API key's channel's own currency (signed-in staff: any)."),
+        )
+        super().__init__(choices=Currency.choices, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        request = self.context.get("request")
+        client = request_client(request) if request is not None else None
+        if value and client is not None and value != client.channel.currency:
+            self.fail("currency_mismatch", currency=client.channel.currency)
+        return value
