@@ -12,7 +12,7 @@ class JoinSerializer(serializers.Serializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     customer = serializers.UUIDField(source="customer.public_id", read_only=True)
-    tier = serializers.CharField(source="tier.code", default=None, read_only=True)
+    tier = serializers.CharField(source="tier.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Membership

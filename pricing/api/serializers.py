@@ -293,7 +293,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     amount = Money(allow_null=True)
     price = Money(allow_null=True)
     threshold_amount = Money(allow_null=True)
-    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True, allow_null=True)
     targets = serializers.SerializerMethodField()
     target_summary = serializers.SerializerMethodField()
 

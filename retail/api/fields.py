@@ -26,6 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from retail.api.auth import request_client
@@ -144,3 +145,15 @@ class ChannelCurrencyField(serializers.ChoiceField):
         if value and client is not None and value != client.channel.currency:
             self.fail("currency_mismatch", currency=client.channel.currency)
         return value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$",
+        "example": "10:00:00",
+        "description": "Wall-clock time (HH:MM:SS) in the store's `time_zone`; no offset.",
+    }
+)
+class WallClockTimeField(serializers.TimeField):
+    """A local time of day such as opening hours: no offset, read in the store's zone."""
