@@ -30,7 +30,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.factories import make_api_client, make_staff
 from tests.orders.world import make_world
 
-MAX_EXAMPLES = 8
+MAX_EXAMPLES = 15
 CHECKS = [
     not_a_server_error,
     status_code_conformance,

@@ -101,7 +101,13 @@ class PriceLookupView(APIView):
     @extend_schema(
         operation_id="pricing_prices_lookup",
         parameters=[serializers.PriceLookupRequestSerializer],
-        responses={200: serializers.PriceLookupSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        responses={
+            200: serializers.PriceLookupSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            422: ERROR,
+        },
         description=(
             "Per SKU: the price of one unit with its campaigns, the ordinary price, the EU "
             "Omnibus `prior_price` of the reduction in force (null without one) and the "
@@ -193,6 +199,7 @@ class RulesSnapshotView(APIView):
             304: NOT_MODIFIED,
             400: ERROR,
             403: ERROR,
+            422: ERROR,
         },
         description=(
             "The `ETag` header is the snapshot's version. Send it back in `If-None-Match` "

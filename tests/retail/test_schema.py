@@ -92,3 +92,37 @@ def test_schema_request_bodies_are_json_only(schema):
         and set(operation["requestBody"]["content"]) != {"application/json"}
     ]
     assert others == []
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("ApiClient", "channel"),
+        ("ApiClient", "store"),
+        ("Campaign", "gift_product"),
+        ("Membership", "tier"),
+        ("HistoryOrder", "collect_store"),
+        ("ReturnSummary", "exchange_order"),
+        ("Order", "customer"),
+        ("Order", "collect_store"),
+        ("Customer", "preferred_store"),
+        ("SpecialOpeningHours", "opens_at"),
+    ],
+)
+def test_schema_fields_that_can_be_null_say_so(schema, component, field):
+    # Found by fuzzing: e.g. /me/ of a webshop key answers "store": null.
+    assert schema["components"]["schemas"][component]["properties"][field].get("nullable")
+
+
+def test_schema_opening_hours_are_wall_clock_strings_not_format_time(schema):
+    # "10:00:00" is not an RFC 3339 time (no offset); it is local to the store's time_zone.
+    opens = schema["components"]["schemas"]["OpeningHours"]["properties"]["opens_at"]
+    assert "format" not in opens
+    assert opens["pattern"]
+    assert "time_zone" in opens["description"]
+
+
+def test_schema_local_datetime_inputs_say_how_a_time_without_offset_is_read(schema):
+    parameters = schema["paths"]["/api/v1/pricing/prices/"]["get"]["parameters"]
+    at = next(p for p in parameters if p["name"] == "at")
+    assert "without one it is local time" in at["description"]
