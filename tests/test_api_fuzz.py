@@ -13,8 +13,10 @@ import json
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -63,7 +65,21 @@ schema = _schema()
 
 
 @pytest.fixture
-def identities(db):
+def _keep_the_test_connection():
+    """Do what Django's test client does: a request must not close the test's connection.
+
+    The WSGI handler closes "old" connections when a request starts and ends;
+    on PostgreSQL that would close the connection holding the test transaction.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def identities(db, _keep_the_test_connection):
     cache.clear()  # throttles and failed-lookup counters from earlier tests
     world = make_world()
     _, web = make_api_client(channel=world.webshop, name="Webshop")
