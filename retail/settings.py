@@ -270,8 +270,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "retail.api.pagination.CappedPageNumberPagination",
     "DEFAULT_SCHEMA_CLASS": "retail.api.schema.RetailAutoSchema",
+    # Bodies are JSON (nested lines, tenders); views that take files set their own parsers.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_CLASSES": ["retail.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_CLIENT_RATE", default="6000/min")},
     "EXCEPTION_HANDLER": "retail.api.errors.exception_handler",
