@@ -324,16 +324,24 @@ class ReservationExtendView(IdempotentMixin, APIView):
         responses={200: serializers.ReservationGroupSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
         description=(
             "Moves the expiry of every active line under the reference to `expires_at`, or to "
-            "`ttl_minutes` from now. A reservation no longer active is "
+            "`ttl_minutes` from now; an `expires_at` without an offset is the reserving "
+            "store's local time. A reservation no longer active is "
             "`reservation_not_active` (409). An `Idempotency-Key` is accepted."
         ),
     )
     def post(self, request, reference: str):
-        data = _parse(serializers.ReservationExtendSerializer, request.data, request)
+        first = _scoped_reservations(request, reference).first()
+        if first is None:
+            raise ReservationNotFoundError(extra={"reference": reference})
+        # A time without an offset is the reserving store's wall clock.
+        data = parse_input(
+            serializers.ReservationExtendSerializer,
+            request.data,
+            request=request,
+            time_zone=first.location.tz,
+        )
         now = timezone.now()
         expires_at = data.get("expires_at") or now + timedelta(minutes=data["ttl_minutes"])
-        if not _scoped_reservations(request, reference).exists():
-            raise ReservationNotFoundError(extra={"reference": reference})
         reservation_extend(
             reference=stored_reference(request, reference), expires_at=expires_at, at=now
         )
