@@ -222,8 +222,10 @@ def test_reservation_extend_a_released_reservation_conflicts(chain, web):
 def test_reservation_extend_expires_at_without_offset_is_the_stores_local_time(chain, web):
     _reserve_via(web, "4101")
     store_zone = chain.cph.tz
-    local = (timezone.now() + timedelta(days=1)).astimezone(store_zone).replace(
-        microsecond=0, tzinfo=None
+    local = (
+        (timezone.now() + timedelta(days=1))
+        .astimezone(store_zone)
+        .replace(microsecond=0, tzinfo=None)
     )
 
     response = web.post(
