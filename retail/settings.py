@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "retail.api.middleware.NulInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -87,6 +88,11 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -94,8 +100,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Without a busy timeout, a second writer fails at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # The embedded default must survive a few concurrent requests: a transaction that
+    # reads and then writes (a reservation) upgrades its lock, and SQLite fails such an
+    # upgrade at once with "database is locked" whatever the timeout.  Immediate
+    # transactions take the write lock at BEGIN and wait for it up to the busy timeout;
+    # WAL lets readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     # PostgreSQL-only refinements (NULLS NOT DISTINCT uniques, covering indexes) that the
     # SQLite demo can do without; model validation still checks the uniques.
     SILENCED_SYSTEM_CHECKS = ["models.W047", "models.W040"]
@@ -213,20 +223,23 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.
-# Pricing: the VAT date of a channel without a store is taken in its market's zone.
 # Web processes remember unit prices (/prices/) until the rules change or a rule's time
 # comes (pricing/quote_cache.py); at most this long, as the 30-day lowest price rolls.
 PRICING_QUOTE_CACHE = env.bool("PRICING_QUOTE_CACHE", default=True)
 PRICING_QUOTE_CACHE_SECONDS = env.int("PRICING_QUOTE_CACHE_SECONDS", default=60)
 # The zone HQ reads and types admin times in; store staff use their store's (retail.middleware).
 RETAIL_ADMIN_TIME_ZONE = "Europe/Copenhagen"
-PRICING_MARKET_TIME_ZONES = {
+# The zone of each market (country): the API reads a time without an offset in it when
+# the call has no store (retail.api.fields); a market missing here takes TIME_ZONE.
+MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",
     "NO": "Europe/Oslo",
     "FI": "Europe/Helsinki",
     "DE": "Europe/Berlin",
 }
+# Pricing: the VAT date of a channel without a store is taken in its market's zone.
+PRICING_MARKET_TIME_ZONES = MARKET_TIME_ZONES
 # Inventory: how long a reservation holds stock (a timedelta or seconds), stock feed chunks.
 INVENTORY_RESERVATION_TTL = timedelta(minutes=30)
 INVENTORY_FEED_CHUNK_SIZE = 10_000
@@ -267,7 +280,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["retail.api.permissions.IsApiClientOrHQ"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "retail.api.pagination.CappedPageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "retail.api.schema.RetailAutoSchema",
+    # Bodies are JSON (nested lines, tenders); views that take files set their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["retail.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_CLIENT_RATE", default="6000/min")},
     "EXCEPTION_HANDLER": "retail.api.errors.exception_handler",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -30,9 +30,9 @@ from inventory.sync.feed import run_progress
 from retail.api.auth import request_client
 from retail.api.idempotency import HEADER, IdempotentMixin
 from retail.api.permissions import is_hq_user
+from retail.api.schema import ERROR
 from retail.models import Channel
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 MAX_ROWS = 50_000  # rows in one JSON body; larger feeds come as a file
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,18 +30,16 @@ from inventory.selectors import (
 from inventory.services import reservation_extend, reservation_release, stock_reserve
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.api.scope import call_channel, call_store, customer_get
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
-
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 class AvailabilityAtStoreView(APIView):
@@ -60,7 +58,9 @@ class AvailabilityAtStoreView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""))
         store = call_store(request, store_code=params.get("store", ""), required=True)
@@ -95,7 +95,9 @@ class AvailabilityAcrossStoresView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request
+        )
         channel = call_channel(request, channel_code=params.get("channel", ""))
         products, _unknown = products_by_sku([params["sku"]])
         if not products:
@@ -132,7 +134,9 @@ class AvailabilityForChannelView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityForChannelQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityForChannelQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""), required=True)
         products, unknown = products_by_sku(skus)
@@ -264,7 +268,7 @@ class ReservationCreateView(IdempotentMixin, APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.ReservationCreateSerializer, request.data)
+        data = _parse(serializers.ReservationCreateSerializer, request.data, request)
         store = call_store(request, store_code=data.get("store", ""), required=True)
         channel = call_channel(request)
         customer = customer_get(data.get("customer"))
@@ -320,16 +324,24 @@ class ReservationExtendView(IdempotentMixin, APIView):
         responses={200: serializers.ReservationGroupSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
         description=(
             "Moves the expiry of every active line under the reference to `expires_at`, or to "
-            "`ttl_minutes` from now. A reservation no longer active is "
+            "`ttl_minutes` from now; an `expires_at` without an offset is the reserving "
+            "store's local time. A reservation no longer active is "
             "`reservation_not_active` (409). An `Idempotency-Key` is accepted."
         ),
     )
     def post(self, request, reference: str):
-        data = _parse(serializers.ReservationExtendSerializer, request.data)
+        first = _scoped_reservations(request, reference).first()
+        if first is None:
+            raise ReservationNotFoundError(extra={"reference": reference})
+        # A time without an offset is the reserving store's wall clock.
+        data = parse_input(
+            serializers.ReservationExtendSerializer,
+            request.data,
+            request=request,
+            time_zone=first.location.tz,
+        )
         now = timezone.now()
         expires_at = data.get("expires_at") or now + timedelta(minutes=data["ttl_minutes"])
-        if not _scoped_reservations(request, reference).exists():
-            raise ReservationNotFoundError(extra={"reference": reference})
         reservation_extend(
             reference=stored_reference(request, reference), expires_at=expires_at, at=now
         )
@@ -353,7 +365,7 @@ class MovementListView(generics.GenericAPIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.MovementQuerySerializer, request.query_params)
+        params = _parse(serializers.MovementQuerySerializer, request.query_params, request)
         store = call_store(
             request, store_code=params.get("store", ""), required=True, own_only=True
         )

@@ -6,7 +6,7 @@ service's ``source_key``.
 """
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,9 +27,10 @@ from loyalty.services.stored_value import (
     stored_value_refund,
 )
 from retail.api.idempotency import HEADER, IdempotentMixin
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.api.scope import call_channel, customer_get
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
 
 
@@ -43,9 +44,7 @@ def _own_key(request) -> str:
 
 
 def _valid(serializer_class, request):
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data.validated_data
+    return parse_input(serializer_class, request.data, request=request)
 
 
 class MemberJoinView(IdempotentMixin, APIView):

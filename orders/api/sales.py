@@ -69,7 +69,7 @@ class ReceiptView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request):
-        data = parse(r.ReceiptSerializer, request.data)
+        data = parse(r.ReceiptSerializer, request.data, request)
         store = key_store(request)
         client = api_client(request)
         order, created = receipt_record(
@@ -127,7 +127,7 @@ class ReturnView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.ReturnRequestSerializer, request.data)
+        data = parse(r.ReturnRequestSerializer, request.data, request)
         client = api_client(request)
         order = order_get(visible_orders(request, customer_id=data.get("customer")), number)
         record = return_create(
@@ -160,7 +160,7 @@ class ExchangeView(PinsFirstMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.ExchangeRequestSerializer, request.data)
+        data = parse(r.ExchangeRequestSerializer, request.data, request)
         store = key_store(request)
         client = api_client(request)
         order = order_get(visible_orders(request, customer_id=data.get("customer")), number)

@@ -82,7 +82,7 @@ class QueueView(APIView):
         ),
     )
     def get(self, request):
-        params = parse(r.QueueQuerySerializer, request.query_params)
+        params = parse(r.QueueQuerySerializer, request.query_params, request)
         store = key_store(request)
         queue = work_queue(store=store, at=timezone.now(), sort=params["sort"])
         body = {"store": store.code, "sort": queue.sort, "sections": queue.sections}
@@ -127,7 +127,7 @@ class LineShortView(StaffActionView):
         ),
     )
     def post(self, request, number: str, line_no: int):
-        data = parse(r.ShortPickSerializer, request.data)
+        data = parse(r.ShortPickSerializer, request.data, request)
         order, store = store_order(request, number)
         line = _line(order, line_no)
         substitute = None
@@ -174,7 +174,7 @@ class ShipView(StaffActionView):
         description=f"Ship-from-store or warehouse delivery handed to the carrier. {STAFF}",
     )
     def post(self, request, number: str):
-        data = parse(r.ShipSerializer, request.data)
+        data = parse(r.ShipSerializer, request.data, request)
         order, store = store_order(request, number)
         order = order_ship(
             order=order, store=store, tracking=data.get("tracking", ""), at=timezone.now()
@@ -194,7 +194,7 @@ class HandOverView(StaffActionView):
         ),
     )
     def post(self, request):
-        data = parse(r.HandOverSerializer, request.data)
+        data = parse(r.HandOverSerializer, request.data, request)
         store = key_store(request)
         order = order_hand_over(pickup_code=data["pickup_code"], store=store, at=timezone.now())
         return Response(order_body(order))

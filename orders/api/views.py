@@ -9,7 +9,7 @@ by the core handler.  Placing needs an ``Idempotency-Key``.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,18 +27,17 @@ from orders.services.fulfilment import order_cancel
 from orders.services.place import order_place
 from orders.services.tenders import TenderRequest
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
 from retail.api.permissions import IsApiClientOrHQReader
+from retail.api.schema import ERROR
 from retail.api.scope import api_client, call_channel, customer_get, store_get
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
 COLLECT = (Order.Fulfilment.CLICK_COLLECT, Order.Fulfilment.COLLECT_OTHER)
 
 
-def parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 def order_body(order: Order, serializer_class=s.OrderSerializer) -> dict:
@@ -107,7 +106,7 @@ class OrderPlaceView(PinsFirstMixin, APIView):
         ],
     )
     def post(self, request):
-        data = parse(r.OrderPlaceSerializer, request.data)
+        data = parse(r.OrderPlaceSerializer, request.data, request)
         client = api_client(request)
         customer = customer_get(data["customer"])
         collect = store_get(data.get("collect_store", ""), field="collect_store")
@@ -152,7 +151,7 @@ class OrderDetailView(APIView):
         ),
     )
     def get(self, request, number: str):
-        params = parse(r.OrderQuerySerializer, request.query_params)
+        params = parse(r.OrderQuerySerializer, request.query_params, request)
         customer_id = params.get("customer")
         order = order_get(order_details(visible_orders(request, customer_id=customer_id)), number)
         body = s.OrderSerializer(order).data
@@ -179,7 +178,7 @@ class OrderCancelView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.CancelSerializer, request.data)
+        data = parse(r.CancelSerializer, request.data, request)
         order = own_channel_order(request, number)
         order = order_cancel(order=order, reason=data.get("reason", ""), at=timezone.now())
         return Response(order_body(order))
@@ -205,7 +204,7 @@ class PurchaseHistoryView(generics.GenericAPIView):
         ),
     )
     def get(self, request):
-        params = parse(r.HistoryQuerySerializer, request.query_params)
+        params = parse(r.HistoryQuerySerializer, request.query_params, request)
         customer = customer_get(params["customer"])
         page = self.paginate_queryset(purchase_history(customer=customer))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -229,7 +228,7 @@ class PendingRefundsView(generics.GenericAPIView):
         ),
     )
     def get(self, request):
-        params = parse(r.PendingRefundsQuerySerializer, request.query_params)
+        params = parse(r.PendingRefundsQuerySerializer, request.query_params, request)
         queryset = refunds_pending(
             channel=call_channel(request), provider=params.get("provider", "")
         )
@@ -254,7 +253,7 @@ class RefundDoneView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, refund_id: int):
-        data = parse(r.RefundDoneSerializer, request.data)
+        data = parse(r.RefundDoneSerializer, request.data, request)
         client = api_client(request)
         refund = Refund.objects.filter(pk=refund_id, order__channel_id=client.channel_id).first()
         if refund is None:

@@ -7,12 +7,14 @@ checked by the pricing selectors, which name the offending field.
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from pricing.api.hints import CouponResultSerializer, HintSerializer
 from pricing.api.money import Money, Percent
 from pricing.models import Campaign
+from retail.api.fields import LocalDateTimeField, local_time_help
 from retail.models import Language
 
 MAX_BASKET_LINES = 500
@@ -67,8 +69,8 @@ class ScopeRequestMixin(serializers.Serializer):
     customer = serializers.UUIDField(
         required=False, allow_null=True, help_text="The customer's public id."
     )
-    at = serializers.DateTimeField(
-        required=False, help_text="The moment to price at (ISO 8601); default now."
+    at = LocalDateTimeField(
+        required=False, help_text=local_time_help(_("The moment to price at; default now."))
     )
 
 
@@ -119,14 +121,14 @@ class RulesRequestSerializer(serializers.Serializer):
     store = serializers.CharField(
         required=False, max_length=16, help_text="Store code; a POS key defaults to its own store."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 class CampaignListRequestSerializer(serializers.Serializer):
     channel = serializers.CharField(
         required=False, max_length=32, help_text="Channel code; only for signed-in staff."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 # ---- the priced basket -------------------------------------------------------------------
@@ -300,7 +302,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     amount = Money(allow_null=True)
     price = Money(allow_null=True)
     threshold_amount = Money(allow_null=True)
-    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True, allow_null=True)
     targets = serializers.SerializerMethodField()
     target_summary = serializers.SerializerMethodField()
 

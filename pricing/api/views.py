@@ -28,17 +28,16 @@ from pricing.selectors import (
     prices_lookup,
 )
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.errors import DomainError, TooManySkusError
 from retail.models import Language
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
 
 
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 def _accepted_language(request) -> str | None:
@@ -95,7 +94,7 @@ class BasketPriceView(APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.BasketSerializer, request.data)
+        data = _parse(serializers.BasketSerializer, request.data, request)
         scope = call_scope(
             request,
             channel_code=data.get("channel", ""),
@@ -128,7 +127,13 @@ class PriceLookupView(APIView):
     @extend_schema(
         operation_id="pricing_prices_lookup",
         parameters=[serializers.PriceLookupRequestSerializer],
-        responses={200: serializers.PriceLookupSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        responses={
+            200: serializers.PriceLookupSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            422: ERROR,
+        },
         description=(
             "Per SKU: the price of one unit with its campaigns, the ordinary price, the EU "
             "Omnibus `prior_price` of the reduction in force (null without one) and the "
@@ -138,7 +143,7 @@ class PriceLookupView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params)
+        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params, request)
         skus = [
             sku.strip()
             for value in request.query_params.getlist("sku")
@@ -190,7 +195,7 @@ class CampaignListView(generics.ListAPIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        params = _parse(serializers.CampaignListRequestSerializer, request.query_params)
+        params = _parse(serializers.CampaignListRequestSerializer, request.query_params, request)
         scope = call_scope(request, channel_code=params.get("channel", ""))
         queryset = (
             campaigns_for_channel(channel=scope.channel, at=params.get("at"))
@@ -226,6 +231,7 @@ class RulesSnapshotView(APIView):
             304: NOT_MODIFIED,
             400: ERROR,
             403: ERROR,
+            422: ERROR,
         },
         description=(
             "The `ETag` header is the snapshot's version. Send it back in `If-None-Match` "
@@ -234,7 +240,7 @@ class RulesSnapshotView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.RulesRequestSerializer, request.query_params)
+        params = _parse(serializers.RulesRequestSerializer, request.query_params, request)
         scope = call_scope(
             request, channel_code=params.get("channel", ""), store_code=params.get("store", "")
         )

@@ -1,7 +1,7 @@
 """Core API: channels, stores, products (read-only) and customers (lookup, sign-up)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,12 +10,11 @@ from rest_framework.views import APIView
 from retail.api import filters, serializers
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.schema import ERROR
 from retail.api.scope import call_channel
 from retail.models import Channel, Customer, Product, ProductGtin, Store
 from retail.selectors import customer_find
 from retail.services.customers import customer_create
-
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
 
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):

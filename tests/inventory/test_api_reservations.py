@@ -217,3 +217,20 @@ def test_reservation_extend_a_released_reservation_conflicts(chain, web):
     response = web.post(f"{BASE}/reservations/5001/extend/", {"ttl_minutes": 30}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "reservation_not_active"
+
+
+def test_reservation_extend_expires_at_without_offset_is_the_stores_local_time(chain, web):
+    _reserve_via(web, "4101")
+    store_zone = chain.cph.tz
+    local = (
+        (timezone.now() + timedelta(days=1))
+        .astimezone(store_zone)
+        .replace(microsecond=0, tzinfo=None)
+    )
+
+    response = web.post(
+        f"{BASE}/reservations/4101/extend/", {"expires_at": local.isoformat()}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert Reservation.objects.get().expires_at == local.replace(tzinfo=store_zone)
