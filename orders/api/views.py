@@ -21,11 +21,17 @@ from orders.api import serializers as s
 from orders.api.errors import RefundNotFoundError
 from orders.api.scope import order_get, own_channel_order, visible_orders
 from orders.models import Order, Refund
-from orders.selectors import order_details, purchase_history, refunds_pending
+from orders.selectors import (
+    order_details,
+    purchase_history,
+    refund_for_client,
+    refunds_pending,
+)
 from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
 from orders.services.place import order_place
 from orders.services.tenders import TenderRequest
+from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
 from retail.api.permissions import IsApiClientOrHQReader
 from retail.api.scope import api_client, call_channel, customer_get, store_get
@@ -223,15 +229,21 @@ class PendingRefundsView(generics.GenericAPIView):
         parameters=[r.PendingRefundsQuerySerializer],
         responses={200: s.OrderRefundSerializer(many=True), **ERRORS},
         description=(
-            "Oldest first, paged. A key sees those of its channel's orders; `provider` keeps "
-            "those of payments taken by that provider. Report each as paid with "
-            "`POST /api/v1/orders/refunds/{id}/done/`."
+            "Oldest first, paged. A key sees those of its channel's orders; a store key (POS) "
+            "only those that belong to its store: a refund of a return belongs to the store the "
+            "goods were brought back to, any other refund (short pick, cancellation, expiry) to "
+            "the store where the order is collected or the receipt was rung up, the till that "
+            "took the payment. `provider` keeps those of payments taken by that provider. Report "
+            "each as paid with `POST /api/v1/orders/refunds/{id}/done/`."
         ),
     )
     def get(self, request):
         params = parse(r.PendingRefundsQuerySerializer, request.query_params)
+        client = request_client(request)
         queryset = refunds_pending(
-            channel=call_channel(request), provider=params.get("provider", "")
+            channel=call_channel(request),
+            store=client.store if client is not None else None,
+            provider=params.get("provider", ""),
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -250,13 +262,14 @@ class RefundDoneView(IdempotentMixin, APIView):
         description=(
             "Marks the refund instruction done, keeping the provider's reference in the order's "
             "history. Done already: answered as it is. Only refunds of the key's channel's "
-            "orders (`refund_not_found`, 404, otherwise)."
+            "orders, and for a store key only those that belong to its store (as in the pending "
+            "list); anything else is `refund_not_found` (404)."
         ),
     )
     def post(self, request, refund_id: int):
         data = parse(r.RefundDoneSerializer, request.data)
         client = api_client(request)
-        refund = Refund.objects.filter(pk=refund_id, order__channel_id=client.channel_id).first()
+        refund = refund_for_client(refund_id=refund_id, channel=client.channel, store=client.store)
         if refund is None:
             raise RefundNotFoundError(extra={"id": refund_id})
         refund = refund_instruction_done(
