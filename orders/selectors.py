@@ -86,7 +86,7 @@ def refunds_pending(*, channel=None, store=None, provider: str = "") -> QuerySet
 
 
 def refund_for_client(*, refund_id: int, channel, store=None) -> Refund | None:
-    """Return refund ``refund_id`` when it is of ``channel``'s orders (and ``store``'s), else None."""
+    """Return refund ``refund_id`` of ``channel``'s orders (and ``store``'s), else None."""
     queryset = Refund.objects.filter(pk=refund_id, order__channel=channel)
     if store is not None:
         queryset = queryset.filter(refund_store_filter(store))

@@ -1,8 +1,10 @@
 """Loyalty API: club membership and points, gift cards, credit notes and vouchers.
 
 Thin views: validate, call one service, serialize.  Every stored-value write
-needs an ``Idempotency-Key``; the key, scoped to the client's channel, is the
-service's ``source_key``.
+needs an ``Idempotency-Key``; the key, scoped to the calling client
+(``api:<client id>:<key>``), is the service's ``source_key``, so a client
+names only its own holds and redemptions and two tills numbering their keys
+alike never collide.
 """
 
 from django.shortcuts import get_object_or_404
@@ -15,6 +17,7 @@ from loyalty.api import serializers as s
 from loyalty.api.pins import PinsFirstMixin
 from loyalty.api.throttling import failed_lookup_guard
 from loyalty.models import Membership, PointsEntry
+from loyalty.selectors import hold_status, redemption_for_key
 from loyalty.services.membership import membership_join
 from loyalty.services.stored_value import (
     gift_card_activate,
@@ -26,20 +29,38 @@ from loyalty.services.stored_value import (
     stored_value_redeem,
     stored_value_refund,
 )
-from retail.api.idempotency import HEADER, IdempotentMixin
+from retail.api.idempotency import (
+    HEADER,
+    IdempotentMixin,
+    client_source_key,
+    named_source_key,
+)
 from retail.api.scope import call_channel, customer_get
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
 
 
-def _scoped(request, key: str) -> str:
-    channel = call_channel(request)
-    return f"{channel.code if channel else 'staff'}:{key}"
-
-
 def _own_key(request) -> str:
-    return _scoped(request, request.headers[HEADER])
+    return client_source_key(request, request.headers[HEADER])
+
+
+def _hold_key(request, key: str) -> str:
+    return named_source_key(
+        request,
+        key,
+        exists=lambda k: hold_status(source_key=k) is not None,
+        path_prefix="/api/v1/loyalty/stored-value/holds/",
+    )
+
+
+def _redemption_key(request, key: str) -> str:
+    return named_source_key(
+        request,
+        key,
+        exists=lambda k: redemption_for_key(source_key=k) is not None,
+        path_prefix="/api/v1/loyalty/stored-value/",
+    )
 
 
 def _valid(serializer_class, request):
@@ -118,7 +139,7 @@ class RedeemView(PinsFirstMixin, APIView):
 
 def _hold_body(request, hold) -> dict:
     body = s.HoldSerializer(hold).data
-    body["source_key"] = hold.source_key.partition(":")[2]
+    body["source_key"] = request.headers[HEADER]  # what the client names it by
     return body
 
 
@@ -128,7 +149,8 @@ class HoldView(PinsFirstMixin, APIView):
         responses={201: s.HoldSerializer, **ERRORS},
         description=(
             "Authorise an amount; capture or release it later by the Idempotency-Key "
-            "(the hold's source_key)."
+            "(the hold's source_key). Keys are the calling client's own: only the client "
+            "that took a hold can capture or release it."
         ),
     )
     def post(self, request):
@@ -155,7 +177,7 @@ class HoldCaptureView(IdempotentMixin, APIView):
     def post(self, request, source_key):
         data = _valid(s.CaptureSerializer, request)
         entry = hold_capture(
-            hold_source_key=_scoped(request, source_key),
+            hold_source_key=_hold_key(request, source_key),
             amount=data.get("amount"),
             source_key=_own_key(request),
         )
@@ -169,7 +191,7 @@ class HoldReleaseView(IdempotentMixin, APIView):
         description="Release a hold. Needs an `Idempotency-Key`.",
     )
     def post(self, request, source_key):
-        hold = hold_release(hold_source_key=_scoped(request, source_key))
+        hold = hold_release(hold_source_key=_hold_key(request, source_key))
         body = s.HoldSerializer(hold).data
         body["source_key"] = source_key
         return Response(body)
@@ -180,13 +202,15 @@ class RefundView(IdempotentMixin, APIView):
         request=s.RefundSerializer,
         responses={201: s.EntrySerializer, **ERRORS},
         description=(
-            "Refund (part of) a redemption, named by the Idempotency-Key it was made with."
+            "Refund (part of) a redemption, named by the Idempotency-Key it was made with (or "
+            "the `source_key` its answer showed). Only the calling client's own redemptions: "
+            "another client's key is `redemption_not_found` (404)."
         ),
     )
     def post(self, request):
         data = _valid(s.RefundSerializer, request)
         entry = stored_value_refund(
-            redemption_source_key=_scoped(request, data["redemption_source_key"]),
+            redemption_source_key=_redemption_key(request, data["redemption_source_key"]),
             amount=data.get("amount"),
             source_key=_own_key(request),
         )
