@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "import_export",
+    "axes",  # login lockout; HQ unlocks in the admin (Axes > Access attempts)
     # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
     "pricing",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into retail.store.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "retail.urls"
@@ -153,6 +156,19 @@ LOGIN_URL = "store:login"
 # Store managers land on the click-and-collect work queue, everyone else on the store home.
 LOGIN_REDIRECT_URL = "orders:landing"
 LOGOUT_REDIRECT_URL = "store:login"
+# Login lockout (django-axes) on /admin/ and /store/: 5 failed logins for one user name from
+# one address lock that pair for 30 minutes; a good login resets the count.  HQ unlocks by
+# deleting the access attempt in the admin (or `manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "retail.store.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
