@@ -63,9 +63,7 @@ def refund_store_filter(store) -> Q:
     order is collected or the receipt was rung up (``Order.collect_store``),
     the store whose till took the payment.
     """
-    return Q(return_record__store=store) | Q(
-        return_record__isnull=True, order__collect_store=store
-    )
+    return Q(return_record__store=store) | Q(return_record__isnull=True, order__collect_store=store)
 
 
 def refunds_pending(*, channel=None, store=None, provider: str = "") -> QuerySet[Refund]:

@@ -285,6 +285,12 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Lookups by guessable identifiers, per API client (retail.api.throttling).
+API_IDENTIFIER_RATES = {
+    "member_lookup": env.str("API_MEMBER_LOOKUP_RATE", default="60/min"),
+    "pickup_code": env.str("API_PICKUP_CODE_RATE", default="30/min"),
+    "gift_card_lookup": env.str("API_GIFT_CARD_LOOKUP_RATE", default="60/min"),
+}
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 # How long an Idempotency-Key's first response is kept for replay.

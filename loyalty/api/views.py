@@ -7,6 +7,7 @@ names only its own holds and redemptions and two tills numbering their keys
 alike never collide.
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -35,7 +36,9 @@ from retail.api.idempotency import (
     client_source_key,
     named_source_key,
 )
-from retail.api.scope import call_channel, customer_get
+from retail.api.scope import call_channel, customer_get, customer_readable
+from retail.api.throttling import ApiClientRateThrottle, GuessableIdentifierThrottle
+from retail.errors import CustomerNotFoundError
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR, 423: ERROR, 429: ERROR}
@@ -82,12 +85,38 @@ class MemberJoinView(IdempotentMixin, APIView):
         return Response(s.MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
 
 
+def _member(request, member_number: str) -> Membership:
+    """The membership ``member_number`` when the caller may read it (its market's), else 404."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("customer", "tier"), member_number=member_number
+    )
+    try:
+        customer_readable(request, membership.customer)
+    except CustomerNotFoundError:
+        raise Http404 from None
+    return membership
+
+
+MEMBER_READ = (
+    "Only members of the key's market (404 otherwise, as for an unknown number). Throttled "
+    "per client (`API_IDENTIFIER_RATES['member_lookup']`, then 429)."
+)
+
+
 class MemberDetailView(generics.RetrieveAPIView):
     """A membership with its points balance and tier."""
 
-    queryset = Membership.objects.select_related("customer", "tier")
+    queryset = Membership.objects.none()
     serializer_class = s.MembershipSerializer
-    lookup_field = "member_number"
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
+    throttle_scope = "member_lookup"
+
+    @extend_schema(description=MEMBER_READ)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        return _member(self.request, self.kwargs["member_number"])
 
 
 class MemberPointsView(generics.ListAPIView):
@@ -95,18 +124,29 @@ class MemberPointsView(generics.ListAPIView):
 
     serializer_class = s.PointsEntrySerializer
     queryset = PointsEntry.objects.none()
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
+    throttle_scope = "member_lookup"
+
+    @extend_schema(description=MEMBER_READ)
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        membership = get_object_or_404(Membership, member_number=self.kwargs["member_number"])
+        membership = _member(self.request, self.kwargs["member_number"])
         return membership.points_entries.order_by("-at", "-pk")
 
 
 class BalanceView(APIView):
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
+    throttle_scope = "gift_card_lookup"
+
     @extend_schema(
         request=s.CodeSerializer,
         responses={200: s.BalanceSerializer, **ERRORS},
         description=(
-            "Balance of a gift card, credit note or voucher (a POST: codes stay out of URLs)."
+            "Balance of a gift card, credit note or voucher (a POST: codes stay out of URLs). "
+            "Throttled per client (`API_IDENTIFIER_RATES['gift_card_lookup']`, then 429), "
+            "besides the count of wrong codes."
         ),
     )
     def post(self, request):

@@ -34,7 +34,13 @@ from orders.services.tenders import TenderRequest
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
 from retail.api.permissions import IsApiClientOrHQReader
-from retail.api.scope import api_client, call_channel, customer_get, store_get
+from retail.api.scope import (
+    api_client,
+    call_channel,
+    customer_get,
+    customer_readable,
+    store_get,
+)
 
 ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
@@ -204,15 +210,17 @@ class PurchaseHistoryView(generics.GenericAPIView):
         responses={200: s.HistoryOrderSerializer(many=True), **ERRORS},
         description=(
             "The same history in every channel: each order and receipt with its lines, tenders, "
-            "returns and refunds, newest first, paged. Any channel key may read it, but only by "
-            "the customer's public id (which a channel learns from a customer lookup or sign-up); "
-            "pickup codes and delivery addresses are left out. The number of queries does not "
-            "grow with the number of purchases."
+            "returns and refunds, newest first, paged. A key of the customer's market may read "
+            "it, by the customer's public id only (which a channel learns from a customer lookup "
+            "or sign-up): a webshop or app its signed-in customer, a till the customer at the "
+            "counter; a customer of another market is `customer_not_found` (404). Pickup codes "
+            "and delivery addresses are left out. The number of queries does not grow with the "
+            "number of purchases."
         ),
     )
     def get(self, request):
         params = parse(r.HistoryQuerySerializer, request.query_params)
-        customer = customer_get(params["customer"])
+        customer = customer_readable(request, customer_get(params["customer"]))
         page = self.paginate_queryset(purchase_history(customer=customer))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

@@ -38,7 +38,7 @@ def test_a_checked_key_is_not_looked_up_again(channel):
 
 
 def test_another_key_with_the_same_prefix_is_still_checked(channel):
-    client, key = make_api_client(channel=channel)
+    _client, key = make_api_client(channel=channel)
     assert _client_with(key).get("/api/v1/me/").status_code == 200
     prefix = key.split(".")[0]
     forged = _client_with(f"{prefix}.{'x' * 32}").get("/api/v1/me/")

@@ -59,8 +59,8 @@ def test_gift_card_of_one_currency_is_refused_by_a_channel_of_another(callers):
 
 
 def test_credit_note_pays_in_every_channel_but_a_voucher_stays_in_its_own(callers):
-    note, note_code = issue(kind="credit_note", amount="80.00", channel=callers.pos)
-    voucher, voucher_code = issue(kind="voucher", amount="50.00", channel=callers.pos)
+    _note, note_code = issue(kind="credit_note", amount="80.00", channel=callers.pos)
+    _voucher, voucher_code = issue(kind="voucher", amount="50.00", channel=callers.pos)
 
     assert _redeem(callers.web.api, note_code, "30", "w-note").status_code == 201
     refused = _redeem(callers.web.api, voucher_code, "50", "w-voucher")
