@@ -144,3 +144,37 @@ def test_stored_value_rows_from_before_per_client_keys_stay_the_writers_own(call
     assert by_a.status_code == 201, by_a.json()
     assert balance(account) == Decimal("60.00")
     assert StoredValueEntry.objects.filter(account=account, kind="redeem").count() == 1
+
+
+def test_stored_value_till_b_cannot_put_till_as_redemption_on_its_receipt(db):
+    """A receipt names the redemption its gift-card tender was paid with: only the till's own."""
+    from django.utils import timezone
+
+    from tests.orders.api_support import client_for
+    from tests.orders.world import make_world
+
+    world = make_world()
+    till_a, till_b = client_for(world.pos, world.cph), client_for(world.pos, world.ros)
+    code = world.gift_card("500.00")
+    by_a = post(till_a, f"{SV}/redeem/", {"code": code, "amount": "200", "currency": "DKK"}, "gc-1")
+    assert by_a.status_code == 201, by_a.json()
+
+    def receipt(api, receipt_id, reference):
+        return api.post(
+            "/api/v1/orders/receipts/",
+            {
+                "receipt_id": receipt_id,
+                "sold_at": timezone.now().isoformat(),
+                "lines": [
+                    {"sku": "SHIRT", "quantity": 1, "unit_price": "200.00", "total": "200.00"}
+                ],
+                "tenders": [{"kind": "gift_card", "amount": "200.00", "reference": reference}],
+            },
+            format="json",
+        )
+
+    for named in ("gc-1", by_a.json()["source_key"]):
+        refused = receipt(till_b, f"B-{named}", named)
+        assert refused.status_code == 400, refused.json()
+        assert "tenders.0.reference" in refused.json()["fields"]
+    assert receipt(till_a, "A-1", "gc-1").status_code == 201
