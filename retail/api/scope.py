@@ -10,7 +10,7 @@ them by (``customer_not_found``).
 
 Customers' data, by channel kind (``customer_readable``): a key reads only
 customers of its own market (``Customer.market``, the market of the channel
-they signed up in); any other is ``customer_not_found`` (404), so a key never
+they signed up in) and those its channel knows by an id of its own; any other is ``customer_not_found`` (404), so a key never
 learns that a customer of another market exists.  A till (POS) finds the
 customer in front of it by member number or card only, and sees no e-mail,
 phone, consents or other channels' ids (``customer_fields_for``); a webshop
@@ -147,10 +147,15 @@ def customer_get(public_id: uuid.UUID | None, *, field: str = "customer") -> Cus
 def customer_readable(request, customer: Customer) -> Customer:
     """Return ``customer`` when the caller may read their data; else ``CustomerNotFoundError``.
 
-    A key reads the customers of its channel's market; HQ staff everyone.
+    A key reads the customers of its channel's market, and those its channel
+    knows by an external id of its own (an account there); HQ staff everyone.
     """
     client = request_client(request)
-    if client is not None and customer.market != client.channel.country:
+    if (
+        client is not None
+        and customer.market != client.channel.country
+        and not customer.external_ids.filter(channel_id=client.channel_id).exists()
+    ):
         raise CustomerNotFoundError()
     return customer
 
