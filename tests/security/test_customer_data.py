@@ -110,3 +110,19 @@ def test_customer_new_member_numbers_are_random_with_a_check_digit(db):
     assert len(set(numbers)) == 8
     bodies = sorted(int(n[:-1]) for n in numbers)
     assert any(b - a > 1 for a, b in itertools.pairwise(bodies))  # not a sequence
+
+
+def test_customer_order_of_another_market_is_not_found_by_naming_the_customer(db):
+    """'Returns anywhere' names the order and its customer: only within the customer's market."""
+    from tests.factories import ChannelFactory
+    from tests.orders.api_support import client_for
+    from tests.orders.world import make_world
+
+    world = make_world()
+    order = world.place([("SHIRT", 1)])
+    norway = client_for(ChannelFactory(code="WEB-NO", kind="webshop", country="NO", currency="NOK"))
+    till = client_for(world.pos, world.ros)
+    query = {"customer": str(world.customer.public_id)}
+
+    assert norway.get(f"/api/v1/orders/{order.number}/", query).status_code == 404
+    assert till.get(f"/api/v1/orders/{order.number}/", query).status_code == 200
