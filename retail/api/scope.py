@@ -10,8 +10,9 @@ them by (``customer_not_found``).
 
 Customers' data, by channel kind (``customer_readable``): a key reads only
 customers of its own market (``Customer.market``, the market of the channel
-they signed up in) and those its channel knows by an id of its own; any other is ``customer_not_found`` (404), so a key never
-learns that a customer of another market exists.  A till (POS) finds the
+they signed up in) and those its channel knows by an id of its own; any
+other is ``customer_not_found`` (404), so a key never learns that a
+customer of another market exists.  A till (POS) finds the
 customer in front of it by member number or card only, and sees no e-mail,
 phone, consents or other channels' ids (``customer_fields_for``); a webshop
 or app reads its signed-in customer by public id.  Signed-in HQ staff read
