@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "import_export",
+    "axes",  # login lockout; HQ unlocks in the admin (Axes > Access attempts)
     # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
     "pricing",
@@ -65,6 +66,8 @@ MIDDLEWARE = [
     "retail.middleware.AdminTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into retail.store.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "retail.urls"
@@ -164,6 +167,19 @@ LOGIN_URL = "store:login"
 # Store managers land on the click-and-collect work queue, everyone else on the store home.
 LOGIN_REDIRECT_URL = "orders:landing"
 LOGOUT_REDIRECT_URL = "store:login"
+# Login lockout (django-axes) on /admin/ and /store/: 5 failed logins for one user name from
+# one address lock that pair for 30 minutes; a good login resets the count.  HQ unlocks by
+# deleting the access attempt in the admin (or `manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "retail.store.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -290,6 +306,12 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Lookups by guessable identifiers, per API client (retail.api.throttling).
+API_IDENTIFIER_RATES = {
+    "member_lookup": env.str("API_MEMBER_LOOKUP_RATE", default="60/min"),
+    "pickup_code": env.str("API_PICKUP_CODE_RATE", default="30/min"),
+    "gift_card_lookup": env.str("API_GIFT_CARD_LOOKUP_RATE", default="60/min"),
 }
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)

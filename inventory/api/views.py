@@ -185,18 +185,23 @@ def _reservation_lines(lines: list[dict]) -> list[tuple[Product, int]]:
 
 
 def stored_reference(request, reference: str) -> str:
-    """The reference as stored: a key's references live in its channel's (and till's) namespace.
+    """The reference as stored: a key's references live in a namespace of their owner.
 
-    Two channels may both call an order "1001"; their reservations must never
-    be released or extended together.  Signed-in HQ staff name stored
-    references as they are (``order:1042``, ``WEB-DK:1001``).
+    A store key's reservations belong to its store (every till and handheld
+    of the store may release or extend them): ``<channel>:<store>:<ref>``.  A
+    key of no store (a webshop, an ERP) owns the reservations it made:
+    ``<channel>:client-<id>:<ref>``; a store code is in capitals, so such a key
+    naming ``<store code>:<ref>`` never reaches a till's reservation.  Two
+    channels may both call an order "1001"; their reservations are never
+    released or extended together.  Signed-in HQ staff name stored
+    references as they are (``order:1042``, ``WEB-DK:client-7:1001``).
     """
     client = request_client(request)
     if client is None:
         return reference
     if client.store is not None:
         return f"{client.channel.code}:{client.store.code}:{reference}"
-    return f"{client.channel.code}:{reference}"
+    return f"{client.channel.code}:client-{client.pk}:{reference}"
 
 
 def reservation_group(reservations: list[Reservation], *, reference: str) -> dict:
@@ -217,7 +222,7 @@ def reservation_group(reservations: list[Reservation], *, reference: str) -> dic
 
 
 def _scoped_reservations(request, reference: str):
-    """The caller's reservations under ``reference``: its channel's, at its store if a POS."""
+    """The caller's reservations under ``reference`` (its own namespace, ``stored_reference``)."""
     qs = Reservation.objects.filter(reference=stored_reference(request, reference))
     client = request_client(request)
     if client is not None:
@@ -301,8 +306,9 @@ class ReservationReleaseView(IdempotentMixin, APIView):
         responses={200: serializers.ReservationGroupSerializer, 404: ERROR, 409: ERROR},
         description=(
             "Releases every active line under the reference; lines already consumed or "
-            "expired stay as they are. A key sees only its own channel's reservations "
-            "(`reservation_not_found` otherwise). An `Idempotency-Key` is accepted."
+            "expired stay as they are. A store key (POS, handheld) sees its store's "
+            "reservations, any other key only those it made itself (`reservation_not_found` "
+            "otherwise). An `Idempotency-Key` is accepted."
         ),
     )
     def post(self, request, reference: str):

@@ -327,9 +327,7 @@ def points_expire(*, at: datetime | None = None) -> int:
     for member_id in list(member_ids):
         with locking.atomic():
             locked = next(
-                iter(
-                    locking.rows_lock(Membership.objects.filter(pk=member_id), skip_locked=skip)
-                ),
+                iter(locking.rows_lock(Membership.objects.filter(pk=member_id), skip_locked=skip)),
                 None,
             )
             if locked is None:

@@ -32,6 +32,7 @@ from orders.services.fulfilment import (
 from retail.api.idempotency import IdempotentMixin
 from retail.api.permissions import IsApiClientOrHQReader
 from retail.api.scope import key_store
+from retail.api.throttling import ApiClientRateThrottle, GuessableIdentifierThrottle
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
@@ -183,6 +184,9 @@ class ShipView(StaffActionView):
 
 
 class HandOverView(StaffActionView):
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
+    throttle_scope = "pickup_code"
+
     @extend_schema(
         operation_id="orders_hand_over",
         request=r.HandOverSerializer,
@@ -190,7 +194,8 @@ class HandOverView(StaffActionView):
         description=(
             "The customer collects: the pickup code (scanned or typed, any case, spaces and "
             "dashes ignored) of an order ready at this store. Stock is taken, held stored value "
-            "captured, points earned. An unknown code here is `pickup_code_not_found` (404)."
+            "captured, points earned. An unknown code here is `pickup_code_not_found` (404). "
+            "Throttled per client (`API_IDENTIFIER_RATES['pickup_code']`, then 429)."
         ),
     )
     def post(self, request):

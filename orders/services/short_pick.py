@@ -26,9 +26,7 @@ def line_substitute(
     ttl = reservation_ttl_left(order, at)
     # Both items' stock rows first, in the lock order, then reserve before releasing:
     # if the substitute is not there, nothing else has changed.
-    stock_levels_lock(
-        location=order.fulfil_location, product_ids=[substitute.pk, line.product_id]
-    )
+    stock_levels_lock(location=order.fulfil_location, product_ids=[substitute.pk, line.product_id])
     reserve(
         order, order.fulfil_location, [(substitute, line.quantity)], ttl=ttl, actor=actor, at=at
     )

@@ -178,6 +178,13 @@ class CustomerSerializer(serializers.ModelSerializer):
         return ExternalIdSerializer(ids, many=True).data
 
 
+class TillCustomerSerializer(CustomerSerializer):
+    """The customer as a till sees them: who is at the counter, no e-mail, phone or consents."""
+
+    class Meta(CustomerSerializer.Meta):
+        fields = ["id", "member_number", "first_name", "last_name", "language", "groups"]
+
+
 class CustomerLookupSerializer(serializers.Serializer):
     member_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
     email = serializers.EmailField(required=False, allow_blank=True)

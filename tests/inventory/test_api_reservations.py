@@ -63,7 +63,8 @@ def test_reservation_create_reserves_and_a_retry_replays(chain, web):
     assert level(chain.cph, chain.jacket).reserved == 2
     assert Reservation.objects.count() == 2
     held = Reservation.objects.get(product=chain.jacket)
-    assert held.reference == "WEB-DK:1001"  # kept apart from other channels' "1001"
+    # kept apart from other channels' and other clients' "1001"
+    assert held.reference.startswith("WEB-DK:client-") and held.reference.endswith(":1001")
     assert held.expires_at - held.created_at == timedelta(minutes=90)
     assert_ledger_holds()
 

@@ -57,8 +57,11 @@ def stored_value_issue(
     Credit notes and vouchers are active at issue with an ISSUE entry of
     ``amount``.  A gift card with ``amount=None`` is created INACTIVE with a
     zero balance and is activated on payment by ``gift_card_activate``.
-    A retry with the same ``source_key`` returns the first account; the key
-    used for another operation raises ``SourceKeyReusedError``.
+    ``channel`` is where it is issued (kept on the ISSUE entry); only a
+    voucher is bound to it, gift cards and credit notes are usable in every
+    channel of their currency.  A retry with the same ``source_key`` returns
+    the first account; the key used for another operation raises
+    ``SourceKeyReusedError``.
     """
     at = now_or(at)
     inactive = amount is None
@@ -82,7 +85,7 @@ def stored_value_issue(
             is_physical=is_physical,
             reloadable=reloadable,
             customer=customer,
-            channel=channel,
+            channel=channel if kind == Account.Kind.VOUCHER else None,
             min_spend_amount=(
                 None if min_spend_amount is None else quantize(min_spend_amount, currency)
             ),

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils.translation import gettext as _
 
 from loyalty.errors import InsufficientBalanceError
 from loyalty.models import StoredValueEntry
@@ -35,10 +36,23 @@ from retail.money_fields import money_expr
 def restrictions_check(account, *, amount: Decimal, channel, order_amount) -> None:
     """Raise when a voucher's channel, minimum spend or single whole use forbids ``amount``.
 
-    A used (closed) voucher raises ``InsufficientBalanceError``.
+    Only a voucher may be bound to a channel: gift cards and credit notes are
+    usable in every channel of their currency (an e-gift card sold on the
+    webshop pays at the tills and in the app).  A used (closed) voucher
+    raises ``InsufficientBalanceError``.
     """
-    if account.channel_id is not None and getattr(channel, "pk", channel) != account.channel_id:
+    if (
+        account.kind == Account.Kind.VOUCHER
+        and account.channel_id is not None
+        and getattr(channel, "pk", channel) != account.channel_id
+    ):
         raise WrongChannelError()
+    channel_currency = getattr(channel, "currency", None)
+    if channel_currency and channel_currency != account.currency:
+        raise WrongChannelError(
+            _("This card is in another currency than this channel's."),
+            extra={"currency": account.currency},
+        )
     if account.min_spend_amount is not None and (
         order_amount is None or Decimal(order_amount) < account.min_spend_amount
     ):
