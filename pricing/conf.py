@@ -16,3 +16,13 @@ def market_time_zone(market: str) -> str:
     ``PRICING_MARKET_TIME_ZONES``; a market missing there takes ``TIME_ZONE``.
     """
     return settings.PRICING_MARKET_TIME_ZONES.get(market, settings.TIME_ZONE)
+
+
+def quote_cache_enabled() -> bool:
+    """Whether web processes remember unit prices (``PRICING_QUOTE_CACHE``)."""
+    return settings.PRICING_QUOTE_CACHE
+
+
+def quote_cache_seconds() -> int:
+    """The longest a remembered price lives (``PRICING_QUOTE_CACHE_SECONDS``)."""
+    return settings.PRICING_QUOTE_CACHE_SECONDS

@@ -26,9 +26,9 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Min, Q
 
+from pricing import conf
 from pricing.models import Campaign, PriceListEntry
 from pricing.services.revision import rules_revision_current
 
@@ -74,7 +74,7 @@ class QuoteMemory:
         revision = rules_revision_current()
         epoch = self._epoch
         if epoch is None or epoch.revision != revision or not epoch.since <= at < epoch.until:
-            until = at + timedelta(seconds=settings.PRICING_QUOTE_CACHE_SECONDS)
+            until = at + timedelta(seconds=conf.quote_cache_seconds())
             change = next_rule_change(after=at)
             epoch = Epoch(revision, at, min(until, change) if change else until)
             with self._lock:
@@ -103,4 +103,4 @@ memory = QuoteMemory()
 
 
 def enabled() -> bool:
-    return settings.PRICING_QUOTE_CACHE
+    return conf.quote_cache_enabled()

@@ -50,10 +50,14 @@ def test_gift_card_of_one_currency_is_refused_by_a_channel_of_another(callers):
     """A Danish card is not money on the Norwegian webshop, whatever currency the call names."""
     account, code = issue(amount="100.00")
 
-    refused = _redeem(callers.web_norway.api, code, "10", "no-1", currency="DKK")
-
-    assert refused.status_code == 400, refused.json()
-    assert refused.json()["code"] == "stored_value_wrong_channel"
+    # Naming the card's currency contradicts the channel's: refused on the field.
+    named_dkk = _redeem(callers.web_norway.api, code, "10", "no-1", currency="DKK")
+    assert named_dkk.status_code == 400, named_dkk.json()
+    assert named_dkk.json()["fields"]["currency"][0]["code"] == "currency_mismatch"
+    # Naming the channel's own currency: the card holds another.
+    named_nok = _redeem(callers.web_norway.api, code, "10", "no-2", currency="NOK")
+    assert named_nok.status_code == 400, named_nok.json()
+    assert named_nok.json()["code"] == "wrong_currency"
     account.refresh_from_db()
     assert account.balance == Decimal("100.00")
 
