@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retail.models import Category, Channel, Customer, Product, Store
 
@@ -54,9 +55,9 @@ class StockMovement(models.Model):
     """Append-only ledger: on hand at a location is always the sum of its movements."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", _("Receipt")
+        RECEIPT = "receipt", pgettext_lazy("goods received", "Receipt")
         SALE = "sale", _("Sale")
-        RETURN = "return", _("Return")
+        RETURN = "return", pgettext_lazy("goods returned", "Return")
         ADJUSTMENT = "adjustment", _("Adjustment")
         COUNT_CORRECTION = "count_correction", _("Count correction")
         TRANSFER_OUT = "transfer_out", _("Transfer out")
@@ -102,7 +103,7 @@ class Reservation(models.Model):
         EXPIRED = "expired", _("Expired")
 
     class ReferenceKind(models.TextChoices):
-        ORDER = "order", _("Order")
+        ORDER = "order", pgettext_lazy("purchase order", "Order")
         CUSTOMER = "customer", _("Customer")
         STAFF_HOLD = "staff_hold", _("Staff hold")
 

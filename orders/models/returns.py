@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models.sales import Order, OrderLine, Tender
 from retail.models import Channel, Store
@@ -77,7 +78,7 @@ class Refund(models.Model):
 
     class Reason(models.TextChoices):
         SHORT_PICK = "short_pick", _("Item missing when picking")
-        RETURN = "return", _("Return")
+        RETURN = "return", pgettext_lazy("goods returned", "Return")
         EXPIRED = "expired", _("Order not collected")
         CANCELLED = "cancelled", _("Order cancelled")
         EXCHANGE = "exchange", _("Exchange difference")

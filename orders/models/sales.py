@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retail.models import Channel, Customer, Product, Store
 from retail.money_fields import Currency, money_field
@@ -15,7 +16,7 @@ class Order(models.Model):
     """A customer's purchase in one channel: an order to fulfil, or a completed POS receipt."""
 
     class Kind(models.TextChoices):
-        ORDER = "order", _("Order")
+        ORDER = "order", pgettext_lazy("purchase order", "Order")
         RECEIPT = "receipt", _("POS receipt")
 
     class Fulfilment(models.TextChoices):
