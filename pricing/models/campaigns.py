@@ -64,15 +64,20 @@ class Campaign(models.Model):
     Kind = CampaignKind
     Stacking = StackingPolicy
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=200)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     receipt_text = models.JSONField(
         default=dict,
         blank=True,
         help_text=_('Per language, e.g. {"da": "3 for 2", "en": "3 for 2"}.'),
+        verbose_name=_("receipt text"),
     )
-    kind = models.CharField(max_length=24, choices=CampaignKind.choices)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    kind = models.CharField(max_length=24, choices=CampaignKind.choices, verbose_name=_("kind"))
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+    )
     currency = models.CharField(
         max_length=3,
         choices=Currency.choices,
@@ -80,48 +85,82 @@ class Campaign(models.Model):
         help_text=_(
             "Required when the campaign has amounts; a percent campaign may leave it empty."
         ),
+        verbose_name=_("currency"),
     )
-    channels = models.ManyToManyField(Channel, blank=True, related_name="+")
-    stores = models.ManyToManyField(Store, blank=True, related_name="+")
-    customer_groups = models.ManyToManyField(CustomerGroup, blank=True, related_name="+")
-    valid_from = models.DateTimeField()
-    valid_to = models.DateTimeField(null=True, blank=True)
-    priority = models.IntegerField(default=0, help_text=_("Higher is applied first."))
+    channels = models.ManyToManyField(
+        Channel, blank=True, related_name="+", verbose_name=_("channels")
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("stores"))
+    customer_groups = models.ManyToManyField(
+        CustomerGroup, blank=True, related_name="+", verbose_name=_("customer groups")
+    )
+    valid_from = models.DateTimeField(verbose_name=_("valid from"))
+    valid_to = models.DateTimeField(null=True, blank=True, verbose_name=_("valid to"))
+    priority = models.IntegerField(
+        default=0, help_text=_("Higher is applied first."), verbose_name=_("priority")
+    )
     stacking = models.CharField(
-        max_length=16, choices=StackingPolicy.choices, default=StackingPolicy.BEST_PRICE
+        max_length=16,
+        choices=StackingPolicy.choices,
+        default=StackingPolicy.BEST_PRICE,
+        verbose_name=_("stacking"),
     )
     max_applications = models.PositiveIntegerField(
-        null=True, blank=True, help_text=_("Per basket; empty means unlimited.")
+        null=True,
+        blank=True,
+        help_text=_("Per basket; empty means unlimited."),
+        verbose_name=_("max applications"),
     )
-    requires_coupon = models.BooleanField(default=False)
+    requires_coupon = models.BooleanField(default=False, verbose_name=_("requires coupon"))
     percent = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+        verbose_name=_("percent"),
     )
-    amount = _money(null=True, blank=True, validators=[MinValueValidator(0)])
-    price = _money(null=True, blank=True, validators=[MinValueValidator(0)])
-    buy_quantity = models.PositiveIntegerField(null=True, blank=True)
-    pay_quantity = models.PositiveIntegerField(null=True, blank=True)
-    mix_benefit = models.CharField(max_length=16, choices=MixBenefit.choices, blank=True)
-    threshold_amount = _money(null=True, blank=True, validators=[MinValueValidator(0)])
+    amount = _money(
+        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("amount")
+    )
+    price = _money(
+        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("price")
+    )
+    buy_quantity = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("buy quantity")
+    )
+    pay_quantity = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("pay quantity")
+    )
+    mix_benefit = models.CharField(
+        max_length=16, choices=MixBenefit.choices, blank=True, verbose_name=_("mix benefit")
+    )
+    threshold_amount = _money(
+        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("threshold amount")
+    )
     repeats = models.BooleanField(
         default=False,
         help_text=_(
             "Spend discount only: the amount comes off again for every further "
             "threshold spent (5.00 off per 30.00), up to 'max applications' times."
         ),
+        verbose_name=_("repeats"),
     )
     gift_product = models.ForeignKey(
-        Product, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gift product"),
     )
-    gift_quantity = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    gift_quantity = models.PositiveIntegerField(default=1, verbose_name=_("gift quantity"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-priority", "code"]
         indexes = [models.Index(fields=["status", "valid_from", "valid_to"])]
         constraints = [
@@ -168,24 +207,48 @@ class CampaignTarget(models.Model):
     uses groups 1..n, one per component, each with its ``quantity``.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="targets")
-    group = models.PositiveSmallIntegerField(default=0)
-    quantity = models.PositiveIntegerField(default=1)
-    exclude = models.BooleanField(default=False)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
+    )
+    group = models.PositiveSmallIntegerField(default=0, verbose_name=_("group"))
+    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
+    exclude = models.BooleanField(default=False, verbose_name=_("exclude"))
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
     )
     brand = models.ForeignKey(
-        Brand, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Brand,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("brand"),
     )
     product_set = models.ForeignKey(
-        ProductSet, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        ProductSet,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product set"),
     )
 
     class Meta:
+        verbose_name = _("campaign target")
+        verbose_name_plural = _("campaign targets")
         indexes = [
             models.Index(fields=["product"]),
             models.Index(fields=["category"]),

@@ -18,13 +18,19 @@ class StaffProfile(models.Model):
     """A user's role and stores.  HQ sees every store; store staff only theirs."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("user"),
     )
-    role = models.CharField(max_length=16, choices=StaffRole.choices)
-    stores = models.ManyToManyField(Store, related_name="staff", blank=True)
+    role = models.CharField(max_length=16, choices=StaffRole.choices, verbose_name=_("role"))
+    stores = models.ManyToManyField(
+        Store, related_name="staff", blank=True, verbose_name=_("stores")
+    )
 
     class Meta:
-        verbose_name = "staff profile"
+        verbose_name_plural = _("staff profiles")
+        verbose_name = _("staff profile")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role__in=StaffRole.values), name="staff_role_known"
