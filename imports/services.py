@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from imports.errors import (
     ImportFileInvalidError,
@@ -87,9 +88,11 @@ def import_run_create(
     content = file if isinstance(file, bytes) else file.read()
     name = (file_name or getattr(file, "name", "") or "import").rsplit("/", 1)[-1]
     if not name.lower().endswith(EXTENSIONS):
-        raise ImportFileInvalidError("Upload an .xlsx or .csv file.", field="file")
+        raise ImportFileInvalidError(gettext("Upload an .xlsx or .csv file."), field="file")
     if not content or len(content) > MAX_BYTES:
-        raise ImportFileInvalidError("The file is empty or larger than 50 MB.", field="file")
+        raise ImportFileInvalidError(
+            gettext("The file is empty or larger than 50 MB."), field="file"
+        )
     digest = hashlib.sha256(content).hexdigest()
     run = ImportRun(
         kind=kind,

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from imports.conf import sql_chunk
 from imports.kinds import overlaps
 from imports.kinds.base import (
@@ -104,7 +106,10 @@ def _choice(choices, default: str):
         if not text:
             return default
         if text not in choices:
-            raise CellError(f"'{value}' is not one of {', '.join(choices)}")
+            raise CellError(
+                gettext("'%(value)s' is not one of %(value2)s")
+                % {"value": value, "value2": ", ".join(choices)}
+            )
         return text
 
     return parse
