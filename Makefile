@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages migrate seed lint worker beat clean
+.PHONY: run test install messages po-missing migrate seed lint worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ locale/%.mo: locale/%.po $(STAMP)
 	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 messages: $(MO_FILES)
+
+# What translators still have to do: untranslated, fuzzy or new strings per language.
+po-missing: install
+	$(BIN)/python scripts/po_missing.py
 
 install: $(STAMP) messages
 
