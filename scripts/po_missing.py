@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retail.i18n.catalogues import (  # noqa: E402
+from retail.i18n.catalogues import (
     CATALOGUE_LANGUAGES,
     catalogue_problems,
     describe,
