@@ -17,7 +17,7 @@ HINT_TEXTS = {
     "spend_more": _("Spend %(amount)s more for %(benefit)s"),
     # gift with purchase
     "spend_for_gift": _("Spend %(amount)s more for a free %(name)s"),
-    "gift_free": _("Add %(name)s – it's free with your purchase"),
+    "gift_free": _("Add %(name)s – it's free with your purchase"),  # noqa: RUF001
     # the deal and benefit in a few words
     "percent_off": _("%(percent)s off"),
     "amount_off": _("%(amount)s off"),

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from imports import conf
 from imports.parsing import CellError, Table, cell_text, export_moment
 
@@ -22,11 +24,13 @@ Progress = Callable[[int, int], None]
 NEW, CHANGED, UNCHANGED, DELETED = "new", "changed", "unchanged", "deleted"
 
 WARNING_TITLES = {
-    "price_below_cost": "The price is below the product's cost (margin floor).",
-    "price_change_large": "The price changes by more than the warning threshold.",
-    "campaign_overlap": "The campaign overlaps another active campaign on the same products.",
-    "campaign_ended": "The campaign has already ended.",
-    "stock_count_below_reserved": "The count is below what is reserved: reservations are released.",
+    "price_below_cost": _("The price is below the product's cost (margin floor)."),
+    "price_change_large": _("The price changes by more than the warning threshold."),
+    "campaign_overlap": _("The campaign overlaps another active campaign on the same products."),
+    "campaign_ended": _("The campaign has already ended."),
+    "stock_count_below_reserved": _(
+        "The count is below what is reserved: reservations are released."
+    ),
 }
 
 
@@ -112,7 +116,7 @@ class Report:
         return [
             {
                 "code": code,
-                "title": WARNING_TITLES.get(code, code),
+                "title": str(WARNING_TITLES.get(code, code)),
                 "count": len(items),
                 "rows": items[:shown_rows],
             }

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from imports.conf import sql_chunk
 from imports.kinds import overlaps
@@ -48,36 +48,66 @@ from retail.models import Brand, Category, Channel, Currency, CustomerGroup, Pro
 from retail.money import quantize
 
 COLUMNS = (
-    Column("code", True, "Unique code of the campaign: the key.", "SUMMER25"),
-    Column("name", True, "Name for HQ and receipts.", "Summer grill 3 for 2"),
+    Column("code", True, gettext_lazy("Unique code of the campaign: the key."), "SUMMER25"),
+    Column("name", True, gettext_lazy("Name for HQ and receipts."), "Summer grill 3 for 2"),
     Column(
         "kind",
         True,
-        "percent_off, amount_off, fixed_price, multibuy, mix_match or spend_threshold.",
+        gettext_lazy(
+            "percent_off, amount_off, fixed_price, multibuy, mix_match or spend_threshold."
+        ),
         "multibuy",
     ),
-    Column("offer", True, "20% | 10,00 | 49,95 | 3 for 2 | 2 for 100,00 | 3 for 20%.", "3 for 2"),
-    Column("currency", False, "DKK, SEK, NOK or EUR; required with amounts.", "DKK"),
-    Column("status", False, "draft, active (default), paused or ended.", "active"),
+    Column(
+        "offer",
+        True,
+        gettext_lazy("20% | 10,00 | 49,95 | 3 for 2 | 2 for 100,00 | 3 for 20%."),
+        "3 for 2",
+    ),
+    Column("currency", False, gettext_lazy("DKK, SEK, NOK or EUR; required with amounts."), "DKK"),
+    Column("status", False, gettext_lazy("draft, active (default), paused or ended."), "active"),
     Column(
         "valid_from",
         True,
-        "Start: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM.",
+        gettext_lazy("Start: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM."),
         "01.06.2025",
     ),
-    Column("valid_to", False, "First moment it no longer runs; empty: open-ended.", "01.09.2025"),
-    Column("priority", False, "Whole number; higher is applied first (default 0).", "10"),
-    Column("stacking", False, "exclusive, best_price (default) or compound.", "best_price"),
-    Column("requires_coupon", False, "yes or no (default no).", "no"),
-    Column("max_applications", False, "Times per basket; empty: unlimited.", ""),
-    Column("threshold", False, "spend_threshold: the amount to spend.", "500,00"),
-    Column("channels", False, "Channel codes, comma separated; empty: all.", "WEB-DK, POS-DK"),
-    Column("stores", False, "Store codes; empty: all.", ""),
-    Column("customer_groups", False, "Customer group codes; empty: everyone.", "MEMBERS"),
-    Column("products", False, "SKUs the campaign applies to.", "SKU-1, SKU-2"),
-    Column("categories", False, "Category codes (with their sub-categories).", "GRILL"),
-    Column("brands", False, "Brand codes.", ""),
-    Column("exclude_products", False, "SKUs left out of the categories or brands.", ""),
+    Column(
+        "valid_to",
+        False,
+        gettext_lazy("First moment it no longer runs; empty: open-ended."),
+        "01.09.2025",
+    ),
+    Column(
+        "priority", False, gettext_lazy("Whole number; higher is applied first (default 0)."), "10"
+    ),
+    Column(
+        "stacking",
+        False,
+        gettext_lazy("exclusive, best_price (default) or compound."),
+        "best_price",
+    ),
+    Column("requires_coupon", False, gettext_lazy("yes or no (default no)."), "no"),
+    Column("max_applications", False, gettext_lazy("Times per basket; empty: unlimited."), ""),
+    Column("threshold", False, gettext_lazy("spend_threshold: the amount to spend."), "500,00"),
+    Column(
+        "channels",
+        False,
+        gettext_lazy("Channel codes, comma separated; empty: all."),
+        "WEB-DK, POS-DK",
+    ),
+    Column("stores", False, gettext_lazy("Store codes; empty: all."), ""),
+    Column(
+        "customer_groups", False, gettext_lazy("Customer group codes; empty: everyone."), "MEMBERS"
+    ),
+    Column("products", False, gettext_lazy("SKUs the campaign applies to."), "SKU-1, SKU-2"),
+    Column(
+        "categories", False, gettext_lazy("Category codes (with their sub-categories)."), "GRILL"
+    ),
+    Column("brands", False, gettext_lazy("Brand codes."), ""),
+    Column(
+        "exclude_products", False, gettext_lazy("SKUs left out of the categories or brands."), ""
+    ),
 )
 REFERENCES = {
     "channels": (Channel, "code", "channel_ids"),

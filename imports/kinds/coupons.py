@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from imports.conf import sql_chunk
 from imports.kinds.base import (
     NEW,
@@ -37,16 +39,19 @@ from pricing.services.imports import CouponCodeRow, coupon_codes_bulk_create
 from retail.errors import DomainError
 
 COLUMNS = (
-    Column("campaign", True, "Code of the campaign the codes unlock.", "SUMMER25"),
+    Column("campaign", True, _("Code of the campaign the codes unlock."), "SUMMER25"),
     Column(
-        "code", False, "A given code (3-32 letters, digits, - or _); or leave empty and", "VIP-2025"
+        "code",
+        False,
+        _("A given code (3-32 letters, digits, - or _); or leave empty and"),
+        "VIP-2025",
     ),
-    Column("generate", False, "... give a number of codes to generate (1-100000).", "5000"),
-    Column("prefix", False, "Prefix of generated codes (up to 8 letters or digits).", "SUM"),
-    Column("max_uses", False, "Uses per code; empty: unlimited (generated codes: 1).", "1"),
-    Column("max_uses_per_customer", False, "Uses per customer; empty: unlimited.", ""),
-    Column("valid_from", False, "First day the code works; empty: as its campaign.", ""),
-    Column("valid_to", False, "First moment it no longer works; empty: as its campaign.", ""),
+    Column("generate", False, _("... give a number of codes to generate (1-100000)."), "5000"),
+    Column("prefix", False, _("Prefix of generated codes (up to 8 letters or digits)."), "SUM"),
+    Column("max_uses", False, _("Uses per code; empty: unlimited (generated codes: 1)."), "1"),
+    Column("max_uses_per_customer", False, _("Uses per customer; empty: unlimited."), ""),
+    Column("valid_from", False, _("First day the code works; empty: as its campaign."), ""),
+    Column("valid_to", False, _("First moment it no longer works; empty: as its campaign."), ""),
 )
 LIMITS = ("max_uses", "max_uses_per_customer", "valid_from", "valid_to")
 

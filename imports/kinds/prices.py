@@ -16,6 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 from itertools import pairwise
 
+from django.utils.translation import gettext_lazy
+
 from imports.conf import price_change_warn_percent, sql_chunk
 from imports.kinds.base import (
     CHANGED,
@@ -39,16 +41,25 @@ from retail.models import Product
 from retail.money import quantize
 
 COLUMNS = (
-    Column("price_list", True, "Code of the price list, e.g. PUBLIC-DK.", "PUBLIC-DK"),
-    Column("sku", True, "The product's SKU.", "SKU-000123"),
-    Column("price", True, "VAT-inclusive price; decimal comma or point.", "129,95"),
+    Column(
+        "price_list", True, gettext_lazy("Code of the price list, e.g. PUBLIC-DK."), "PUBLIC-DK"
+    ),
+    Column("sku", True, gettext_lazy("The product's SKU."), "SKU-000123"),
+    Column("price", True, gettext_lazy("VAT-inclusive price; decimal comma or point."), "129,95"),
     Column(
         "valid_from",
         True,
-        "First moment of the price: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM.",
+        gettext_lazy(
+            "First moment of the price: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM."
+        ),
         "2025-07-01",
     ),
-    Column("valid_to", False, "First moment no longer valid; empty: until further notice.", ""),
+    Column(
+        "valid_to",
+        False,
+        gettext_lazy("First moment no longer valid; empty: until further notice."),
+        "",
+    ),
 )
 APPLY_CHUNK = 10_000
 

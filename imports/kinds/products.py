@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from imports.conf import sql_chunk
 from imports.kinds.base import (
@@ -35,15 +36,19 @@ from retail.models import Brand, Category, Currency, Product, ProductGtin, VatCl
 from retail.resources import ProductResource, product_gtins
 
 COLUMNS = (
-    Column("sku", True, "The product's SKU: the key; a new SKU creates a product.", "SKU-000123"),
-    Column("name", True, "Name shown on receipts and in the shop.", "Oat milk 1 l"),
-    Column("category", True, "Code of the category.", "DAIRY"),
-    Column("vat_class", True, "Code of the VAT class, e.g. STANDARD.", "STANDARD"),
-    Column("brand", False, "Code of the brand; empty: no brand.", "OATLY"),
-    Column("unit_cost", False, "Purchase cost per unit excluding VAT; up to 4 decimals.", "8,25"),
-    Column("unit_cost_currency", False, "DKK, SEK, NOK or EUR (default DKK).", "DKK"),
-    Column("gtins", False, "GTINs separated by commas, the primary first.", "5701234567892"),
-    Column("is_active", False, "yes or no (default yes).", "yes"),
+    Column(
+        "sku", True, _("The product's SKU: the key; a new SKU creates a product."), "SKU-000123"
+    ),
+    Column("name", True, _("Name shown on receipts and in the shop."), "Oat milk 1 l"),
+    Column("category", True, _("Code of the category."), "DAIRY"),
+    Column("vat_class", True, _("Code of the VAT class, e.g. STANDARD."), "STANDARD"),
+    Column("brand", False, _("Code of the brand; empty: no brand."), "OATLY"),
+    Column(
+        "unit_cost", False, _("Purchase cost per unit excluding VAT; up to 4 decimals."), "8,25"
+    ),
+    Column("unit_cost_currency", False, _("DKK, SEK, NOK or EUR (default DKK)."), "DKK"),
+    Column("gtins", False, _("GTINs separated by commas, the primary first."), "5701234567892"),
+    Column("is_active", False, _("yes or no (default yes)."), "yes"),
 )
 FIELDS = (
     "name",

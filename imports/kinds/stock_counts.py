@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext_lazy as _
+
 from imports.conf import sql_chunk
 from imports.kinds.base import (
     CHANGED,
@@ -31,9 +33,9 @@ from inventory.services import stock_count
 from retail.models import Product, Store
 
 COLUMNS = (
-    Column("store", True, "Code of the store or warehouse, e.g. DK-CPH01.", "DK-CPH01"),
-    Column("sku", True, "The product's SKU.", "SKU-000123"),
-    Column("counted", True, "Units counted on the shelf: a whole number, 0 or more.", "12"),
+    Column("store", True, _("Code of the store or warehouse, e.g. DK-CPH01."), "DK-CPH01"),
+    Column("sku", True, _("The product's SKU."), "SKU-000123"),
+    Column("counted", True, _("Units counted on the shelf: a whole number, 0 or more."), "12"),
 )
 
 
