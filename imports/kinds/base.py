@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports import conf
@@ -138,7 +139,7 @@ class RowReader:
             self.fail(column, str(exc))
             return None
         if required and (value is None or value == "" or value == []):
-            self.fail(column, "is required", code="required")
+            self.fail(column, gettext("is required"), code="required")
             return None
         return value
 
@@ -152,10 +153,12 @@ def headers_check(table: Table, columns: tuple[Column, ...], report: Report) -> 
     known = {c.name for c in columns}
     for column in columns:
         if column.required and column.name not in table.headers:
-            report.error(1, column.name, "this required column is missing", code="missing_column")
+            report.error(
+                1, column.name, gettext("this required column is missing"), code="missing_column"
+            )
     for header in table.headers:
         if header and header not in known:
-            report.error(1, header, "unknown column", code="unknown_column")
+            report.error(1, header, gettext("unknown column"), code="unknown_column")
     return report.error_count == 0
 
 

@@ -174,7 +174,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         read = RowReader(report, number, cells)
         row = _row(read, refs)
         if row is not None and row.code in seen:
-            read.fail("code", f"also in row {seen[row.code]}")
+            read.fail("code", gettext("also in row %(value)s") % {"value": seen[row.code]})
         if row is not None and read.ok:
             seen[row.code] = number
             outcome = _diff(report, number, row, existing.get(row.code), read)
@@ -208,24 +208,30 @@ def _row(read: RowReader, refs) -> CampaignRow | None:
     if kind:
         values.update(read("offer", lambda v: offer_parse(kind, str(v or ""))) or {})
     if values["currency"] and values["currency"] not in CURRENCIES:
-        read.fail("currency", f"'{values['currency']}' is not one of {', '.join(CURRENCIES)}")
+        read.fail(
+            "currency",
+            gettext("'%(currency)s' is not one of %(value)s")
+            % {"currency": values["currency"], "value": ", ".join(CURRENCIES)},
+        )
     _amounts(read, values)
     if values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
-        read.fail("valid_to", "must be after valid_from")
+        read.fail("valid_to", gettext("must be after valid_from"))
     if values["max_applications"] is not None and values["max_applications"] < 1:
-        read.fail("max_applications", "must be 1 or more")
+        read.fail("max_applications", gettext("must be 1 or more"))
     ids = {}
     for column, (_, _, attr) in REFERENCES.items():
         found = []
         for value in cell_list(read.cells.get(column)):
             obj = refs[column].get(value)
             if obj is None:
-                read.fail(column, f"'{value}' is not known")
+                read.fail(column, gettext("'%(value)s' is not known") % {"value": value})
             else:
                 found.append(obj.pk)
         ids[attr] = frozenset(found)
     if kind and kind != CampaignKind.SPEND_THRESHOLD and not any(ids[a] for a in TARGET_SETS):
-        read.fail("products", "give products, categories or brands the campaign applies to")
+        read.fail(
+            "products", gettext("give products, categories or brands the campaign applies to")
+        )
     if not read.ok:
         return None
     return CampaignRow(code=code, values={k: values.get(k) for k in CAMPAIGN_FIELDS}, **ids)
@@ -240,10 +246,10 @@ def _amounts(read: RowReader, values: dict) -> None:
             read.fail("threshold", str(exc))
             return
     if values["kind"] == CampaignKind.SPEND_THRESHOLD and values["threshold_amount"] is None:
-        read.fail("threshold", "is required for spend_threshold")
+        read.fail("threshold", gettext("is required for spend_threshold"))
     has_amounts = any(values.get(k) is not None for k in ("amount", "price", "threshold_amount"))
     if has_amounts and not values["currency"]:
-        read.fail("currency", "is required when the offer has amounts")
+        read.fail("currency", gettext("is required when the offer has amounts"))
     elif has_amounts and values["currency"] in CURRENCIES:
         for name in ("amount", "price", "threshold_amount"):
             if values.get(name) is not None:
@@ -258,7 +264,11 @@ def _diff(
         return NEW
     campaign, scope = found.campaign, found.scope
     if campaign.kind not in IMPORTABLE_KINDS:
-        read.fail("code", f"'{row.code}' is a {campaign.kind} campaign: edit it in the admin")
+        read.fail(
+            "code",
+            gettext("'%(code)s' is a %(kind)s campaign: edit it in the admin")
+            % {"code": row.code, "kind": campaign.kind},
+        )
         return UNCHANGED
     changes = {}
     for name, value in row.values.items():
@@ -268,8 +278,8 @@ def _diff(
     for column, (_, _, attr) in REFERENCES.items():
         if set(getattr(row, attr)) != scope[attr]:
             changes[column] = (
-                f"{len(scope[attr])} item(s)",
-                f"{len(getattr(row, attr))} item(s)",
+                gettext("%(count)s item(s)") % {"count": len(scope[attr])},
+                gettext("%(count)s item(s)") % {"count": len(getattr(row, attr))},
             )
     if not changes:
         report.outcome(UNCHANGED, row=number, key=row.code)
@@ -286,7 +296,12 @@ def _warn(parsed, report: Report, at: datetime) -> None:
     for number, row, _ in parsed:
         valid_to = row.values["valid_to"]
         if valid_to is not None and valid_to <= at:
-            report.warn("campaign_ended", number, f"{row.code} ended {valid_to:%Y-%m-%d %H:%M}")
+            report.warn(
+                "campaign_ended",
+                number,
+                gettext("%(code)s ended %(valid_to)s")
+                % {"code": row.code, "valid_to": f"{valid_to:%Y-%m-%d %H:%M}"},
+            )
         if row.values["status"] == CampaignStatus.ACTIVE:
             own = overlaps.own_targets(row.product_ids, row.category_ids, row.brand_ids)
             entry = overlaps.Entry(
@@ -310,7 +325,10 @@ def _warn(parsed, report: Report, at: datetime) -> None:
         other = index.first_meeting(entry)
         if other is not None:
             report.warn(
-                "campaign_overlap", number, f"{entry.code} overlaps active campaign {other}"
+                "campaign_overlap",
+                number,
+                gettext("%(code)s overlaps active campaign %(other)s")
+                % {"code": entry.code, "other": other},
             )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from imports.conf import sql_chunk
@@ -110,13 +111,15 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         if "unit_cost" in present:
             cost = read("unit_cost", cell_decimal)
             if cost is not None and (cost < 0 or cost != round(cost, 4)):
-                read.fail("unit_cost", "must be 0 or more with at most 4 decimals")
+                read.fail("unit_cost", gettext("must be 0 or more with at most 4 decimals"))
             values["unit_cost_amount"] = cost
         if "unit_cost_currency" in present:
             currency = (read("unit_cost_currency") or "DKK").upper()
             if currency not in Currency.values:
                 read.fail(
-                    "unit_cost_currency", f"'{currency}' is not one of {', '.join(Currency.values)}"
+                    "unit_cost_currency",
+                    gettext("'%(currency)s' is not one of %(value)s")
+                    % {"currency": currency, "value": ", ".join(Currency.values)},
                 )
             values["unit_cost_currency"] = currency
         if "is_active" in present:
@@ -125,7 +128,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
             )
         gtins = _gtins(read, sku, gtin_owner) if "gtins" in present else None
         if sku and sku in seen:
-            read.fail("sku", f"also in row {seen[sku]}")
+            read.fail("sku", gettext("also in row %(value)s") % {"value": seen[sku]})
         if read.ok:
             seen[sku] = number
             _diff(plan, report, number, sku, values, gtins, existing.get(sku))
@@ -138,7 +141,11 @@ def _ref(read: RowReader, column: str, known: dict, *, required: bool = False):
     if not code:
         return None
     if code not in known:
-        read.fail(column, f"'{code}' is not a {column.replace('_', ' ')}")
+        read.fail(
+            column,
+            gettext("'%(code)s' is not a %(value)s")
+            % {"code": code, "value": column.replace("_", " ")},
+        )
         return None
     return known[code].pk
 
@@ -183,9 +190,13 @@ def _gtins(read: RowReader, sku, owners: dict[str, str]) -> list[str]:
             continue
         owner = owners.get(code)
         if owner is not None and owner != sku:
-            read.fail("gtins", f"'{value}' belongs to product {owner}")
+            read.fail(
+                "gtins",
+                gettext("'%(value)s' belongs to product %(owner)s")
+                % {"value": value, "owner": owner},
+            )
         elif code in seen:
-            read.fail("gtins", f"'{value}' is listed twice")
+            read.fail("gtins", gettext("'%(value)s' is listed twice") % {"value": value})
         seen.add(code)
         owners[code] = sku  # a later row claiming it is an error
         result.append(value)
