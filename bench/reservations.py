@@ -156,7 +156,13 @@ def reserve_update_sql(store, product) -> str:
 
     from inventory.services.reserve import _RESERVE_SQL
 
-    params = {"quantity": 1, "at": timezone.now(), "location": store.pk, "product": product.pk}
+    params = {
+        "quantity": 1,
+        "at": timezone.now(),
+        "location": store.pk,
+        "product": product.pk,
+        "buffer": 0,  # a till's reservation: no channel buffer
+    }
     return " ".join(connection.ops.compose_sql(_RESERVE_SQL, params).split()) + ";\n"
 
 

@@ -379,6 +379,15 @@ class StockFeedRun(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    api_client = models.ForeignKey(
+        "retail.ApiClient",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
+        help_text=_("The API client that sent it; a chain-wide key sees only its own runs."),
+    )
     created_at = models.DateTimeField(verbose_name=_("created"))
     started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started"))
     finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))

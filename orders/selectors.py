@@ -9,7 +9,7 @@ page of 50 orders costs the same handful of queries as a page of one.
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from orders.models import Order, OrderLine, Refund, Return, ReturnLine
 from retail.models import Customer
@@ -54,15 +54,38 @@ def purchase_history(*, customer: Customer) -> QuerySet[Order]:
     return _with_details(Order.objects.filter(customer=customer).order_by("-placed_at", "-pk"))
 
 
-def refunds_pending(*, channel=None, provider: str = "") -> QuerySet[Refund]:
+def refund_store_filter(store) -> Q:
+    """The refunds that belong to ``store``: those it has to pay out at its till.
+
+    A refund of a return belongs to the store the goods were brought back
+    to (``Return.store``; a return by post belongs to no store).  Any other
+    refund (short pick, cancellation, expiry) belongs to the store where the
+    order is collected or the receipt was rung up (``Order.collect_store``),
+    the store whose till took the payment.
+    """
+    return Q(return_record__store=store) | Q(return_record__isnull=True, order__collect_store=store)
+
+
+def refunds_pending(*, channel=None, store=None, provider: str = "") -> QuerySet[Refund]:
     """Return refund instructions still waiting for the payment provider, oldest first.
 
-    ``channel`` keeps those of that channel's orders; ``provider`` those of
+    ``channel`` keeps those of that channel's orders; ``store`` those that
+    belong to that store (``refund_store_filter``); ``provider`` those of
     external payments taken by that provider.
     """
     queryset = Refund.objects.filter(status=Refund.Status.PENDING)
     if channel is not None:
         queryset = queryset.filter(order__channel=channel)
+    if store is not None:
+        queryset = queryset.filter(refund_store_filter(store))
     if provider:
         queryset = queryset.filter(tender__external_provider=provider)
     return queryset.select_related("order", "tender").order_by("created_at", "pk")
+
+
+def refund_for_client(*, refund_id: int, channel, store=None) -> Refund | None:
+    """Return refund ``refund_id`` of ``channel``'s orders (and ``store``'s), else None."""
+    queryset = Refund.objects.filter(pk=refund_id, order__channel=channel)
+    if store is not None:
+        queryset = queryset.filter(refund_store_filter(store))
+    return queryset.first()

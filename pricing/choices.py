@@ -5,8 +5,8 @@ class there); this module only names them.  ``CampaignStatus`` is
 ``Campaign.Status``.
 """
 
-from pricing.models import Campaign, CampaignKind, StackingPolicy
+from pricing.models import Campaign, CampaignKind, MixBenefit, StackingPolicy
 
 CampaignStatus = Campaign.Status
 
-__all__ = ["CampaignKind", "CampaignStatus", "StackingPolicy"]
+__all__ = ["CampaignKind", "CampaignStatus", "MixBenefit", "StackingPolicy"]

@@ -112,3 +112,10 @@ class CouponSourceKeyReusedError(ConflictError):
 class CampaignStatusTransitionError(ConflictError):
     code = "campaign_status_transition"
     default_message = gettext_noop("The campaign cannot take this status from its current status.")
+
+
+class CampaignInvalidError(DomainError):
+    """A campaign's settings or targets break ``pricing.validation``; ``field`` names which."""
+
+    code = "campaign_invalid"
+    default_message = gettext_noop("The campaign's settings do not fit its kind.")

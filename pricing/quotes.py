@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from pricing import quote_cache
 from pricing.engine.types import (
     ApplicationUnits,
     CampaignApplication,
@@ -81,6 +82,7 @@ def basket_quote(
     at: datetime | None = None,
     language: str | None = None,
     rules_version_given: str | None = None,
+    hint_limit: int = 3,
 ) -> BasketQuote:
     """Price ``lines`` (SKU or GTIN, quantity) and add what a client shows beside the price.
 
@@ -89,8 +91,9 @@ def basket_quote(
     of the last 30 days, from the highest-priority public list in scope that
     priced the product in the look-back.  With
     ``rules_version_given``, the quote says whether that snapshot version is
-    still current.  Raises what ``basket_price`` raises.
+    still current; at most ``hint_limit`` hints.  Raises what ``basket_price`` raises.
     """
+    remember = at is None and quote_cache.enabled()
     at = at or timezone.now()
     priced, rules = basket_price_and_rules(
         lines=lines,
@@ -101,9 +104,14 @@ def basket_quote(
         at=at,
         language=language,
         campaigns_since=at - OMNIBUS_HORIZON,
+        hint_limit=hint_limit,
     )
     ids = list(line_ids) if line_ids is not None else [str(i) for i in range(len(lines))]
-    omnibus = public_omnibus_prices(rules=rules, channel=channel, store=store, at=at)
+    omnibus = (
+        _public_omnibus_remembered(rules=rules, channel=channel, store=store, at=at)
+        if remember
+        else public_omnibus_prices(rules=rules, channel=channel, store=store, at=at)
+    )
     check = None
     if rules_version_given is not None:
         current = rules_version(channel=channel, store=store, revision=rules_revision_current())
@@ -135,6 +143,36 @@ def basket_quote(
             for application in priced.applications
         ),
     )
+
+
+def _public_omnibus_remembered(
+    *, rules: Rules, channel: Channel, store: Store | None, at: datetime
+) -> dict[int, OmnibusPrice]:
+    """``public_omnibus_prices``, from the process's memory where it has them (``quote_cache``).
+
+    The public prior price of a product is the same for every customer of a
+    channel and store, and changes only with the rules or when a rule's time
+    comes: what one basket worked out serves the next.
+    """
+    memory = quote_cache.memory
+    epoch = memory.epoch(at=at)
+    scope = ("omnibus", channel.pk, store.pk if store is not None else None)
+    found = {pid: memory.get(epoch, (*scope, pid)) for pid in rules.products}
+    missing = [pid for pid, price in found.items() if price is None]
+    if missing:
+        computed = public_omnibus_prices(
+            rules=replace(rules, products={pid: rules.products[pid] for pid in missing}),
+            channel=channel,
+            store=store,
+            at=at,
+        )
+        for pid in missing:
+            found[pid] = computed.get(pid, _NO_OMNIBUS)
+            memory.put(epoch, (*scope, pid), found[pid])
+    return found
+
+
+_NO_OMNIBUS = OmnibusPrice(prior_price=None, lowest_price_30d=None)
 
 
 def public_omnibus_prices(

@@ -9,10 +9,21 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from pricing.models import Campaign, CampaignTarget, PriceList, PriceListEntry, ProductSet
 from pricing.services.revision import rules_revision_bump
-from retail.models import VatRate
+from retail.models import Brand, Category, Product, VatRate
 
 # Rows whose change changes what a basket costs (VAT rates are in the offline snapshot).
-WATCHED_MODELS = (PriceList, PriceListEntry, Campaign, CampaignTarget, ProductSet, VatRate)
+# A product's category, brand and VAT class decide which campaigns and rates apply to it.
+WATCHED_MODELS = (
+    PriceList,
+    PriceListEntry,
+    Campaign,
+    CampaignTarget,
+    ProductSet,
+    VatRate,
+    Product,
+    Category,
+    Brand,
+)
 WATCHED_M2M = (
     PriceList.channels.through,
     PriceList.stores.through,

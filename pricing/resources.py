@@ -211,6 +211,8 @@ def campaign_offer_text(campaign: Campaign) -> str:
         return f"{campaign.price:f}"
     if campaign.price is not None:
         return f"{campaign.buy_quantity} for {campaign.price:f}"
+    if campaign.pay_quantity is None:  # mix & match, cheapest free: one unit of the group
+        return f"{campaign.buy_quantity} for {(campaign.buy_quantity or 1) - 1}"
     return f"{campaign.buy_quantity} for {campaign.pay_quantity}"
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from pricing import quote_cache
 from pricing.engine.engine import best_base_price, price_basket
 from pricing.engine.types import (
     BasketLine,
@@ -26,7 +27,12 @@ from pricing.engine.types import (
     Rules,
 )
 from pricing.errors import InactiveProductError, InvalidQuantityError
-from pricing.loader import ProductRow, context_build, product_rows_by_codes, rules_load_for_rows
+from pricing.loader import (
+    ProductRow,
+    context_build,
+    product_rows_by_codes,
+    rules_load_for_rows,
+)
 from pricing.models import Campaign
 from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
 from retail.errors import InvalidGtinError, TooManySkusError, UnknownProductError
@@ -127,12 +133,15 @@ def basket_price(
     coupon_codes: Sequence[str] = (),
     at: datetime | None = None,
     language: str | None = None,
+    hint_limit: int = 3,
 ) -> PricedBasket:
     """Price a basket of (SKU or GTIN, quantity) lines for this customer, channel, store and moment.
 
     Five queries at most whatever the basket and the number of campaigns: the
     products (resolving the lines), the context (groups and coupons), then the
-    rest of ``pricing.loader.rules_load``.  Raises the errors of
+    rest of ``pricing.loader.rules_load`` (whose price query also reads what
+    hints and coupon reasons name).  At most ``hint_limit`` hints, the most
+    valuable first.  Raises the errors of
     ``basket_lines_resolve`` (naming ``lines.<i>``), of
     ``pricing.loader.context_build`` (naming ``coupons.<i>``) and of the
     engine (``NoPriceError``).  A valid coupon that does not apply is reported
@@ -146,6 +155,7 @@ def basket_price(
         coupon_codes=coupon_codes,
         at=at,
         language=language,
+        hint_limit=hint_limit,
     )
     return priced
 
@@ -160,6 +170,7 @@ def basket_price_and_rules(
     at: datetime | None = None,
     language: str | None = None,
     campaigns_since: datetime | None = None,
+    hint_limit: int = 3,
 ) -> tuple[PricedBasket, Rules]:
     """``basket_price``, also returning the rules it priced with (the same queries).
 
@@ -177,6 +188,7 @@ def basket_price_and_rules(
         at=at,
         language=language,
     )
+    context = dataclasses.replace(context, hint_limit=hint_limit)
     rules = rules_load_for_rows(products.values(), context=context, campaigns_since=campaigns_since)
     return price_basket(lines=basket, context=context, rules=rules), rules
 
@@ -196,9 +208,14 @@ def prices_lookup(
     price in this channel and store is left out; a SKU asked twice is answered
     once.  Raises ``TooManySkusError``, and ``UnknownProductError`` or
     ``InactiveProductError`` naming ``skus.<i>``.
+
+    Asked for now (no ``at``), answers are remembered by the process until the
+    rules change or a rule's time comes (``pricing.quote_cache``): a lookup of
+    SKUs all remembered costs the products, the context and the revision.
     """
     if len(skus) > MAX_LOOKUP_SKUS:
         raise TooManySkusError(TOO_MANY_SKUS, field="skus")
+    remember = at is None and quote_cache.enabled()
     at = at or timezone.now()
     wanted = [str(sku).strip() for sku in skus]
     products, _ = product_rows_by_codes(skus=set(wanted), gtin_keys=())
@@ -208,8 +225,32 @@ def prices_lookup(
         if not products[sku].is_active:
             raise InactiveProductError(field=f"skus.{index}", extra={"sku": sku})
     context = context_build(channel=channel, store=store, customer=customer, at=at)
+    asked = list(dict.fromkeys(wanted))
+    if not remember:
+        found = _prices_compute(skus=asked, products=products, context=context, at=at)
+        return [found[sku] for sku in asked if found[sku] is not None]
+    memory = quote_cache.memory
+    epoch = memory.epoch(at=at)
+    scope = (channel.pk, store.pk if store else None, context.customer_id, context.group_codes)
+    found = {sku: memory.get(epoch, (*scope, sku)) for sku in asked}
+    missing = [sku for sku, price in found.items() if price is None]
+    if missing:
+        computed = _prices_compute(skus=missing, products=products, context=context, at=at)
+        for sku, price in computed.items():
+            memory.put(epoch, (*scope, sku), price or _NO_PRICE)
+            found[sku] = price
+    return [found[sku] for sku in asked if found[sku] not in (None, _NO_PRICE)]
+
+
+_NO_PRICE = object()  # remembered: this SKU has no price in this scope
+
+
+def _prices_compute(
+    *, skus: list[str], products: dict[str, ProductRow], context, at: datetime
+) -> dict[str, ProductPrice | None]:
+    """Work out the unit price of each of ``skus`` (all known and active); None if it has none."""
     rules = rules_load_for_rows(
-        {row.product_id: row for row in products.values()}.values(),
+        {products[sku].product_id: products[sku] for sku in skus}.values(),
         context=context,
         campaigns_since=at - OMNIBUS_HORIZON,
     )
@@ -220,7 +261,8 @@ def prices_lookup(
     campaigns = _CampaignIndex(rules.campaigns)
     quotes = []
     touching: dict[int, tuple[CampaignRule, ...]] = {}
-    for sku in dict.fromkeys(wanted):
+    found: dict[str, ProductPrice | None] = dict.fromkeys(skus)
+    for sku in skus:
         product = rules.products[products[sku].product_id]
         own = prices[product.product_id]
         base = best_base_price(product_id=product.product_id, context=context, prices=own)
@@ -242,20 +284,20 @@ def prices_lookup(
             ),
         )
         (line,) = priced.lines
-        quotes.append((product, line, base, public_base))
+        quotes.append((sku, product, line, base, public_base))
     omnibus = omnibus_prices(
         products=rules.products,
         list_codes={
             product.product_id: (public_base.price_list_code,)
-            for product, _, _, public_base in quotes
+            for _sku, product, _, _, public_base in quotes
             if public_base is not None
         },
         campaigns=touching,
         context=context,
     )
     none = OmnibusPrice(prior_price=None, lowest_price_30d=None)
-    return [
-        ProductPrice(
+    for sku, product, line, base, _public_base in quotes:
+        found[sku] = ProductPrice(
             sku=product.sku,
             currency=context.currency,
             price=line.total,
@@ -265,8 +307,7 @@ def prices_lookup(
             campaign_codes=tuple(dict.fromkeys(d.campaign_code for d in line.discounts)),
             prior_price=omnibus.get(product.product_id, none).prior_price,
         )
-        for product, line, base, _public_base in quotes
-    ]
+    return found
 
 
 class _CampaignIndex:

@@ -6,6 +6,7 @@ currencies as ``TextChoices`` and the house precision as a ``DecimalField``.
 """
 
 from django.db import models
+from django.db.models.functions import Round
 from django.utils.translation import gettext_lazy as _
 
 from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
@@ -25,3 +26,14 @@ def money_field(**kwargs) -> models.DecimalField:
     return models.DecimalField(
         max_digits=AMOUNT_MAX_DIGITS, decimal_places=AMOUNT_DECIMAL_PLACES, **kwargs
     )
+
+
+def money_expr(expression):
+    """``expression`` (e.g. ``F("balance") - amount``) rounded to the house precision in SQL.
+
+    PostgreSQL adds numerics exactly; SQLite (the ``make run`` default) adds
+    decimal columns as floating point, so 6.89 - 6.88 - 0.01 there is
+    -1.7e-16 and trips a ``>= 0`` CHECK.  Every conditional UPDATE and every
+    comparison of money computed in SQL goes through this.
+    """
+    return Round(expression, AMOUNT_DECIMAL_PLACES, output_field=money_field())

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "import_export",
+    "axes",  # login lockout; HQ unlocks in the admin (Axes > Access attempts)
     # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
     "pricing",
@@ -58,13 +59,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "retail.api.middleware.NulInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "retail.middleware.AdminTimeZoneMiddleware",
     # The staff user's language (their choice, else their store's market) over the browser's.
     "retail.i18n.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into retail.store.lockout's page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "retail.urls"
@@ -88,6 +93,11 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
@@ -95,8 +105,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Without a busy timeout, a second writer fails at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("timeout", 20)
+    # The embedded default must survive a few concurrent requests: a transaction that
+    # reads and then writes (a reservation) upgrades its lock, and SQLite fails such an
+    # upgrade at once with "database is locked" whatever the timeout.  Immediate
+    # transactions take the write lock at BEGIN and wait for it up to the busy timeout;
+    # WAL lets readers go on meanwhile.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
     # PostgreSQL-only refinements (NULLS NOT DISTINCT uniques, covering indexes) that the
     # SQLite demo can do without; model validation still checks the uniques.
     SILENCED_SYSTEM_CHECKS = ["models.W047", "models.W040"]
@@ -155,6 +169,19 @@ LOGIN_URL = "store:login"
 # Store managers land on the click-and-collect work queue, everyone else on the store home.
 LOGIN_REDIRECT_URL = "orders:landing"
 LOGOUT_REDIRECT_URL = "store:login"
+# Login lockout (django-axes) on /admin/ and /store/: 5 failed logins for one user name from
+# one address lock that pair for 30 minutes; a good login resets the count.  HQ unlocks by
+# deleting the access attempt in the admin (or `manage.py axes_reset_username <name>`).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "retail.store.lockout.lockout_response"
+AXES_VERBOSE = False
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -214,14 +241,23 @@ ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.
-# Pricing: the VAT date of a channel without a store is taken in its market's zone.
-PRICING_MARKET_TIME_ZONES = {
+# Web processes remember unit prices (/prices/) until the rules change or a rule's time
+# comes (pricing/quote_cache.py); at most this long, as the 30-day lowest price rolls.
+PRICING_QUOTE_CACHE = env.bool("PRICING_QUOTE_CACHE", default=True)
+PRICING_QUOTE_CACHE_SECONDS = env.int("PRICING_QUOTE_CACHE_SECONDS", default=60)
+# The zone HQ reads and types admin times in; store staff use their store's (retail.middleware).
+RETAIL_ADMIN_TIME_ZONE = "Europe/Copenhagen"
+# The zone of each market (country): the API reads a time without an offset in it when
+# the call has no store (retail.api.fields); a market missing here takes TIME_ZONE.
+MARKET_TIME_ZONES = {
     "DK": "Europe/Copenhagen",
     "SE": "Europe/Stockholm",
     "NO": "Europe/Oslo",
     "FI": "Europe/Helsinki",
     "DE": "Europe/Berlin",
 }
+# Pricing: the VAT date of a channel without a store is taken in its market's zone.
+PRICING_MARKET_TIME_ZONES = MARKET_TIME_ZONES
 # Inventory: how long a reservation holds stock (a timedelta or seconds), stock feed chunks.
 INVENTORY_RESERVATION_TTL = timedelta(minutes=30)
 INVENTORY_FEED_CHUNK_SIZE = 10_000
@@ -248,6 +284,10 @@ IMPORTS_LOOKUP_CHUNK = 900
 # Rows locked against the global lock order raise LockOrderError (a latent deadlock);
 # off, the mistake is logged instead.  On in DEBUG and in the tests.
 RETAIL_LOCK_ORDER_STRICT = env.bool("RETAIL_LOCK_ORDER_STRICT", default=DEBUG)
+# Web processes remember checked API keys until any key, client or channel changes
+# (retail/api/key_cache.py); only with a cache all processes share.
+RETAIL_API_KEY_CACHE = env.bool("RETAIL_API_KEY_CACHE", default=bool(REDIS_URL))
+RETAIL_API_KEY_CACHE_ALIAS = "default"
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -258,7 +298,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["retail.api.permissions.IsApiClientOrHQ"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "retail.api.pagination.CappedPageNumberPagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "retail.api.schema.RetailAutoSchema",
+    # Bodies are JSON (nested lines, tenders); views that take files set their own parsers.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_THROTTLE_CLASSES": ["retail.api.throttling.ApiClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"api_client": env.str("API_CLIENT_RATE", default="6000/min")},
     "EXCEPTION_HANDLER": "retail.api.errors.exception_handler",
@@ -266,6 +308,12 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "COERCE_DECIMAL_TO_STRING": True,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Lookups by guessable identifiers, per API client (retail.api.throttling).
+API_IDENTIFIER_RATES = {
+    "member_lookup": env.str("API_MEMBER_LOOKUP_RATE", default="60/min"),
+    "pickup_code": env.str("API_PICKUP_CODE_RATE", default="30/min"),
+    "gift_card_lookup": env.str("API_GIFT_CARD_LOOKUP_RATE", default="60/min"),
 }
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
@@ -291,6 +339,9 @@ SPECTACULAR_SETTINGS = {
         "ChannelKindEnum": "retail.models.locations.ChannelKind.choices",
         "StoreKindEnum": "retail.models.locations.StoreKind.choices",
         "ExternalIdKindEnum": "retail.models.customers.ExternalIdKind.choices",
+        "HintKindEnum": "pricing.api.hints.HINT_KINDS",
+        "HintTargetTypeEnum": "pricing.api.hints.TARGET_TYPES",
+        "CouponReasonEnum": "pricing.api.hints.COUPON_REASONS",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

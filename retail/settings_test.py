@@ -17,9 +17,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"api_client": "100000/min"}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"api_client": "100000/min"},
+    # The API takes JSON bodies only; the test client sends JSON unless told otherwise.
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
 # Serve static files from the finders; no collectstatic before tests.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 # Every lock taken against the global order (retail.locking) fails the test that took it.
 RETAIL_LOCK_ORDER_STRICT = True
+# The whole suite authenticates through remembered keys (retail/api/key_cache.py): in
+# one process local memory is a shared cache; CI's REDIS_URL makes it Redis.
+RETAIL_API_KEY_CACHE = True

@@ -125,6 +125,7 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Jensen{n}")
     email = factory.Sequence(lambda n: f"customer{n}@example.dk")
     language = "da"
+    market = "DK"
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -22,9 +22,8 @@ from imports.models import ImportRun
 from imports.services import import_run_confirm, import_run_create, import_run_progress
 from retail.api.auth import request_client
 from retail.api.permissions import is_hq_user
+from retail.api.schema import ERROR
 from retail.models import Channel
-
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
 
 def _caller(request):

@@ -40,10 +40,11 @@ from imports.parsing import (
     cell_int,
     cell_list,
 )
-from pricing.choices import CampaignKind, CampaignStatus, StackingPolicy
+from pricing.choices import CampaignStatus, StackingPolicy
 from pricing.resources import CampaignResource
 from pricing.selectors_import import CampaignWithScope, campaigns_with_scope_by_code
 from pricing.services.imports import CAMPAIGN_FIELDS, CampaignRow, campaigns_bulk_upsert
+from pricing.validation import TARGETS, campaign_problems
 from retail.models import Brand, Category, Channel, Currency, CustomerGroup, Product, Store
 from retail.money import quantize
 
@@ -89,7 +90,12 @@ COLUMNS = (
     ),
     Column("requires_coupon", False, gettext_lazy("yes or no (default no)."), "no"),
     Column("max_applications", False, gettext_lazy("Times per basket; empty: unlimited."), ""),
-    Column("threshold", False, gettext_lazy("spend_threshold: the amount to spend."), "500,00"),
+    Column(
+        "threshold",
+        False,
+        gettext_lazy("spend_threshold: the amount to spend; empty: any spend."),
+        "500,00",
+    ),
     Column(
         "channels",
         False,
@@ -100,7 +106,14 @@ COLUMNS = (
     Column(
         "customer_groups", False, gettext_lazy("Customer group codes; empty: everyone."), "MEMBERS"
     ),
-    Column("products", False, gettext_lazy("SKUs the campaign applies to."), "SKU-1, SKU-2"),
+    Column(
+        "products",
+        False,
+        gettext_lazy(
+            "SKUs the campaign applies to; a spend_threshold without targets: the whole basket."
+        ),
+        "SKU-1, SKU-2",
+    ),
     Column(
         "categories", False, gettext_lazy("Category codes (with their sub-categories)."), "GRILL"
     ),
@@ -118,7 +131,17 @@ REFERENCES = {
     "brands": (Brand, "code", "brand_ids"),
     "exclude_products": (Product, "sku", "excluded_product_ids"),
 }
-TARGET_SETS = ("product_ids", "category_ids", "brand_ids")
+# The column of the file that holds each campaign field ``pricing.validation`` may refuse.
+FIELD_COLUMNS = {
+    "percent": "offer",
+    "amount": "offer",
+    "price": "offer",
+    "buy_quantity": "offer",
+    "pay_quantity": "offer",
+    "mix_benefit": "offer",
+    "threshold_amount": "threshold",
+    TARGETS: "products",
+}
 
 
 @dataclass
@@ -205,55 +228,59 @@ def _row(read: RowReader, refs) -> CampaignRow | None:
         "max_applications": read("max_applications", cell_int),
         "threshold_amount": read("threshold", lambda v: None if not str(v or "").strip() else v),
     }
-    if kind:
-        values.update(read("offer", lambda v: offer_parse(kind, str(v or ""))) or {})
+    offer = read("offer", lambda v: offer_parse(kind, str(v or ""))) if kind else None
+    values.update(offer or {})
     if values["currency"] and values["currency"] not in CURRENCIES:
         read.fail(
             "currency",
             gettext("'%(currency)s' is not one of %(value)s")
             % {"currency": values["currency"], "value": ", ".join(CURRENCIES)},
         )
-    _amounts(read, values)
+    threshold_ok = _threshold(read, values)
     if values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
         read.fail("valid_to", gettext("must be after valid_from"))
-    if values["max_applications"] is not None and values["max_applications"] < 1:
-        read.fail("max_applications", gettext("must be 1 or more"))
-    ids = {}
+    ids, known = {}, True
     for column, (_, _, attr) in REFERENCES.items():
         found = []
         for value in cell_list(read.cells.get(column)):
             obj = refs[column].get(value)
             if obj is None:
                 read.fail(column, gettext("'%(value)s' is not known") % {"value": value})
+                known = False
             else:
                 found.append(obj.pk)
         ids[attr] = frozenset(found)
-    if kind and kind != CampaignKind.SPEND_THRESHOLD and not any(ids[a] for a in TARGET_SETS):
-        read.fail(
-            "products", gettext("give products, categories or brands the campaign applies to")
-        )
+    row = CampaignRow(code=code, values={k: values.get(k) for k in CAMPAIGN_FIELDS}, **ids)
+    if offer is not None and threshold_ok:
+        # The one campaign validation, as the admin and the service apply it.
+        # An unknown SKU is reported as such, not again as a campaign without targets.
+        targets = row.target_specs() if known else None
+        for problem in campaign_problems(values=row.values, targets=targets):
+            read.fail(
+                FIELD_COLUMNS.get(problem.field, problem.field), problem.message, problem.code
+            )
     if not read.ok:
         return None
-    return CampaignRow(code=code, values={k: values.get(k) for k in CAMPAIGN_FIELDS}, **ids)
+    _quantize(values, row.values)
+    return row
 
 
-def _amounts(read: RowReader, values: dict) -> None:
+def _threshold(read: RowReader, values: dict) -> bool:
     threshold = values["threshold_amount"]
     if threshold is not None:
         try:
             values["threshold_amount"] = cell_decimal(threshold)
         except CellError as exc:
             read.fail("threshold", str(exc))
-            return
-    if values["kind"] == CampaignKind.SPEND_THRESHOLD and values["threshold_amount"] is None:
-        read.fail("threshold", gettext("is required for spend_threshold"))
-    has_amounts = any(values.get(k) is not None for k in ("amount", "price", "threshold_amount"))
-    if has_amounts and not values["currency"]:
-        read.fail("currency", gettext("is required when the offer has amounts"))
-    elif has_amounts and values["currency"] in CURRENCIES:
+            return False
+    return True
+
+
+def _quantize(values: dict, row_values: dict) -> None:
+    if values["currency"] in CURRENCIES:
         for name in ("amount", "price", "threshold_amount"):
-            if values.get(name) is not None:
-                values[name] = quantize(values[name], values["currency"])
+            if row_values.get(name) is not None:
+                row_values[name] = quantize(row_values[name], values["currency"])
 
 
 def _diff(

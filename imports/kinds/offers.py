@@ -13,7 +13,10 @@ spend_threshold           ``10%`` or ``50,00`` off, once the ``threshold`` is sp
 ========================  =========================================================
 
 A whole number below N after "N for" is a quantity to pay; anything else
-(a decimal, or N or more) is a price.  Bundles and gifts are edited in the admin.
+(a decimal, or N or more) is a price.  For mix_match the offer also sets the
+benefit (cheapest free, N for a price, cheapest percent off).  What the kind
+then needs and allows is checked by ``pricing.validation`` (``2 for 0,00`` is
+refused there).  Bundles and gifts are edited in the admin.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from decimal import Decimal
 from django.utils.translation import gettext
 
 from imports.parsing import CellError, cell_decimal
-from pricing.choices import CampaignKind
+from pricing.choices import CampaignKind, MixBenefit
 
 IMPORTABLE_KINDS = (
     CampaignKind.PERCENT_OFF,
@@ -34,7 +37,7 @@ IMPORTABLE_KINDS = (
     CampaignKind.MIX_MATCH,
     CampaignKind.SPEND_THRESHOLD,
 )
-PARAMETERS = ("percent", "amount", "price", "buy_quantity", "pay_quantity")
+PARAMETERS = ("percent", "amount", "price", "buy_quantity", "pay_quantity", "mix_benefit")
 _PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
 _GROUP = re.compile(r"^(\d+)\s*(?:for|för|til|x)\s*(.+)$", re.IGNORECASE)
 
@@ -61,6 +64,7 @@ def _amount(text: str) -> Decimal:
 def offer_parse(kind: str, text: str) -> dict:
     """Return the campaign parameters (``PARAMETERS``) of ``kind`` from the offer ``text``."""
     params = dict.fromkeys(PARAMETERS)
+    params["mix_benefit"] = ""
     text = text.strip()
     if not text:
         raise CellError(gettext("is required"))
@@ -98,7 +102,12 @@ def _group(kind: str, text: str, params: dict) -> None:
         if kind != CampaignKind.MIX_MATCH:
             raise CellError(gettext("'%(text)s': a percentage is for mix_match") % {"text": text})
         params["percent"] = percent
+        benefit = MixBenefit.CHEAPEST_PERCENT
     elif rest.isdigit() and int(rest) < buy:
         params["pay_quantity"] = int(rest)
+        benefit = MixBenefit.CHEAPEST_FREE
     else:
         params["price"] = _amount(rest)
+        benefit = MixBenefit.FIXED_PRICE
+    if kind == CampaignKind.MIX_MATCH:
+        params["mix_benefit"] = benefit.value

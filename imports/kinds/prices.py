@@ -14,7 +14,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from itertools import pairwise
 
 from django.utils.translation import gettext, gettext_lazy
 
@@ -35,6 +34,7 @@ from imports.parsing import Table, cell_datetime, cell_decimal
 from pricing.errors import PricePeriodOverlapError
 from pricing.resources import PriceListEntryResource
 from pricing.selectors_import import price_list_entries_for, price_lists_by_code
+from pricing.services.price_schedule import price_periods_close, price_periods_overlap
 from pricing.services.prices import PriceEntryRow, price_entries_bulk_set
 from retail.errors import DomainError
 from retail.models import Product
@@ -155,7 +155,7 @@ def _diff(wanted, existing, products, plan: Plan, report: Report, at: datetime) 
     for (list_id, product_id), rows in by_pair.items():
         price_list = plan.lists[list_id]
         entries = {e.valid_from: e for e in existing.get((list_id, product_id), [])}
-        rows = _close_open_periods(entries, rows)
+        rows = price_periods_close(entries, rows)
         final = {start: (e.amount, e.valid_to) for start, e in entries.items()}
         for valid_from, _, amount, valid_to in rows:
             final[valid_from] = (amount, valid_to)
@@ -185,44 +185,21 @@ def _diff(wanted, existing, products, plan: Plan, report: Report, at: datetime) 
                 _warn(report, number, key, amount, before, costs[product_id], price_list, threshold)
 
 
-def _close_open_periods(entries: dict, rows: list) -> list:
-    """End each open-ended period where the next one starts ("until further notice").
-
-    Returns the file's rows (with their ``valid_to`` filled in) plus a row
-    (number None) for each existing entry the file does not mention but closes.
-    """
-    mentioned = {r[0] for r in rows}
-    periods = {start: (None, e.amount, e.valid_to) for start, e in entries.items()}
-    for valid_from, number, amount, valid_to in rows:
-        periods[valid_from] = (number, amount, valid_to)
-    starts = sorted(periods)
-    result = []
-    for start, following in zip(starts, [*starts[1:], None], strict=True):
-        number, amount, valid_to = periods[start]
-        if valid_to is None and following is not None:
-            valid_to = following
-            if start not in mentioned:
-                result.append((start, None, amount, valid_to))
-        if start in mentioned:
-            result.append((start, number, amount, valid_to))
-    return sorted(result, key=lambda r: r[0])
-
-
 def _periods_ok(final, rows, report: Report) -> bool:
     numbers = {r[0]: r[1] for r in rows}
-    ordered = sorted(final.items())
-    for (a_from, (_, a_to)), (b_from, _) in pairwise(ordered):
-        if a_to is None or a_to > b_from:
-            faulty = b_from if b_from in numbers else a_from
-            other = a_from if faulty == b_from else b_from
-            report.error(
-                numbers.get(faulty),
-                "valid_from",
-                gettext("the period overlaps the price from %(other)s") % {"other": shown(other)},
-                code=PricePeriodOverlapError.code,
-            )
-            return False
-    return True
+    clash = price_periods_overlap(final)
+    if clash is None:
+        return True
+    a_from, b_from = clash
+    faulty = b_from if b_from in numbers else a_from
+    other = a_from if faulty == b_from else b_from
+    report.error(
+        numbers.get(faulty),
+        "valid_from",
+        gettext("the period overlaps the price from %(other)s") % {"other": shown(other)},
+        code=PricePeriodOverlapError.code,
+    )
+    return False
 
 
 def _price_before(entries: dict, valid_from: datetime) -> Decimal | None:

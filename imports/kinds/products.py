@@ -31,6 +31,7 @@ from imports.kinds.base import (
     report_progress,
 )
 from imports.parsing import Table, cell_bool, cell_decimal, cell_list
+from pricing.services.revision import rules_revision_bump
 from retail.errors import InvalidGtinError
 from retail.gtin import gtin14
 from retail.models import Brand, Category, Currency, Product, ProductGtin, VatClass
@@ -237,6 +238,9 @@ def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = No
         product.updated_at = now
     Product.objects.bulk_create(plan.creates, batch_size=1000)
     Product.objects.bulk_update(plan.updates, [*sorted(plan.fields), "updated_at"], batch_size=1000)
+    if plan.creates or plan.updates:
+        # A product's category, brand or VAT class decides which campaigns and rates apply.
+        rules_revision_bump(at=at)
     if plan.gtins:
         _gtins_set(plan.gtins)
     if progress:

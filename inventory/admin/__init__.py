@@ -8,6 +8,22 @@ Store managers see only their own stores' rows (``StoreScopedAdminMixin``).
 Importing the modules registers their admins.
 """
 
-from inventory.admin import config, feeds, movements, reservations, stock, transfers
+from inventory.admin import (
+    config,
+    feeds,
+    movements,
+    product_panel,
+    reservations,
+    stock,
+    transfers,
+)
 
-__all__ = ["config", "feeds", "movements", "reservations", "stock", "transfers"]
+__all__ = [
+    "config",
+    "feeds",
+    "movements",
+    "product_panel",
+    "reservations",
+    "stock",
+    "transfers",
+]

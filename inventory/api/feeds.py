@@ -3,7 +3,9 @@
 Who may send: HQ staff, and API clients of a POS channel.  A POS key with a
 store sends as ``pos:<STORE>`` and may feed only that store; a POS-channel
 key without a store is a chain-wide integration (the ERP) and names its
-``source``.  Each sees its own runs; HQ sees all.  The feed is checked and
+``source``.  Each sees its own runs: a store's POS keys the runs of their
+store, a chain-wide key the runs it sent itself (``StockFeedRun.api_client``);
+HQ sees all.  The feed is checked and
 applied by a Celery task; poll the run for its progress and summary.
 """
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from django.urls import path
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -31,9 +33,9 @@ from inventory.sync.feed import run_progress
 from retail.api.auth import request_client
 from retail.api.idempotency import HEADER, IdempotentMixin
 from retail.api.permissions import is_hq_user
+from retail.api.schema import ERROR
 from retail.models import Channel
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 MAX_ROWS = 50_000  # rows in one JSON body; larger feeds come as a file
 
 
@@ -42,6 +44,7 @@ class FeedCaller:
     source: str  # the source a feed is recorded under, unless the caller may name one
     fixed: bool  # True: the caller cannot name another source (a POS key of a store)
     user: object | None  # the Django user, for created_by
+    client: object | None = None  # the API client, kept on the run
 
 
 def feed_caller(request) -> FeedCaller:
@@ -51,15 +54,22 @@ def feed_caller(request) -> FeedCaller:
         if client.channel.kind != Channel.Kind.POS:
             raise StockFeedNotAllowedError()
         if client.store_id:
-            return FeedCaller(source=f"pos:{client.store.code}", fixed=True, user=None)
-        return FeedCaller(source="erp", fixed=False, user=None)
+            return FeedCaller(
+                source=f"pos:{client.store.code}", fixed=True, user=None, client=client
+            )
+        return FeedCaller(source="erp", fixed=False, user=None, client=client)
     if is_hq_user(request.user):
         return FeedCaller(source="hq", fixed=False, user=request.user)
     raise StockFeedNotAllowedError()
 
 
 def _visible(run: StockFeedRun, caller: FeedCaller) -> bool:
-    return not caller.fixed or run.source == caller.source
+    """HQ sees every run, a store's POS keys their store's, a chain-wide key its own."""
+    if caller.client is None:
+        return True
+    if caller.fixed:
+        return run.source == caller.source
+    return run.api_client_id == caller.client.pk
 
 
 class StockFeedSubmitSerializer(serializers.Serializer):
@@ -175,6 +185,7 @@ class StockFeedSubmitView(IdempotentMixin, APIView):
             file=data.get("file"),
             rows=data.get("rows"),
             user=caller.user,
+            api_client=caller.client,
         )
         if not _visible(run, caller):
             raise StockFeedIdTakenError(field="feed_id")
@@ -189,7 +200,9 @@ class StockFeedDetailView(APIView):
         responses={200: StockFeedRunSerializer, 403: ERROR, 404: ERROR},
         description=(
             "Status (pending, running, succeeded, rejected, failed), progress and the summary: "
-            "rows read and changed, unknown SKUs with their lines, errors with line and column."
+            "rows read and changed, unknown SKUs with their lines, errors with line and column. "
+            "A store's POS keys see their store's runs, a chain-wide key only the runs it sent "
+            "(`stock_feed_not_found`, 404, otherwise)."
         ),
     )
     def get(self, request, feed_id: str):

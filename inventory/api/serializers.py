@@ -4,10 +4,12 @@ Requests are only parsed here; which store, channel and products a caller
 may use is decided in ``inventory.api.scope``, the stock rules in the services.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from inventory.models import Reservation, StockMovement
+from retail.api.fields import LocalDateTimeField, local_time_help
 from retail.models import Store
 
 MAX_RESERVATION_LINES = 100
@@ -114,7 +116,9 @@ class ReservationCreateSerializer(serializers.Serializer):
 
 
 class ReservationExtendSerializer(serializers.Serializer):
-    expires_at = serializers.DateTimeField(required=False, help_text="The new expiry time.")
+    expires_at = LocalDateTimeField(
+        required=False, help_text=local_time_help(_("The new expiry time."))
+    )
     ttl_minutes = serializers.IntegerField(
         required=False,
         min_value=1,
@@ -136,8 +140,8 @@ class MovementQuerySerializer(serializers.Serializer):
         required=False, max_length=16, help_text="Store code; a POS key implies its own store."
     )
     sku = serializers.CharField(max_length=64)
-    since = serializers.DateTimeField(
-        required=False, help_text="Only movements at or after this time (ISO 8601)."
+    since = LocalDateTimeField(
+        required=False, help_text=local_time_help(_("Only movements at or after this time."))
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,18 +30,16 @@ from inventory.selectors import (
 from inventory.services import reservation_extend, reservation_release, stock_reserve
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.api.scope import call_channel, call_store, customer_get
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
-
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 class AvailabilityAtStoreView(APIView):
@@ -60,7 +58,9 @@ class AvailabilityAtStoreView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAtStoreQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""))
         store = call_store(request, store_code=params.get("store", ""), required=True)
@@ -95,7 +95,9 @@ class AvailabilityAcrossStoresView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request
+        )
         channel = call_channel(request, channel_code=params.get("channel", ""))
         products, _unknown = products_by_sku([params["sku"]])
         if not products:
@@ -132,7 +134,9 @@ class AvailabilityForChannelView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.AvailabilityForChannelQuerySerializer, request.query_params)
+        params = _parse(
+            serializers.AvailabilityForChannelQuerySerializer, request.query_params, request
+        )
         skus = parse_skus(request.query_params.getlist("sku"), limit=MAX_CHANNEL_PRODUCTS)
         channel = call_channel(request, channel_code=params.get("channel", ""), required=True)
         products, unknown = products_by_sku(skus)
@@ -181,18 +185,23 @@ def _reservation_lines(lines: list[dict]) -> list[tuple[Product, int]]:
 
 
 def stored_reference(request, reference: str) -> str:
-    """The reference as stored: a key's references live in its channel's (and till's) namespace.
+    """The reference as stored: a key's references live in a namespace of their owner.
 
-    Two channels may both call an order "1001"; their reservations must never
-    be released or extended together.  Signed-in HQ staff name stored
-    references as they are (``order:1042``, ``WEB-DK:1001``).
+    A store key's reservations belong to its store (every till and handheld
+    of the store may release or extend them): ``<channel>:<store>:<ref>``.  A
+    key of no store (a webshop, an ERP) owns the reservations it made:
+    ``<channel>:client-<id>:<ref>``; a store code is in capitals, so such a key
+    naming ``<store code>:<ref>`` never reaches a till's reservation.  Two
+    channels may both call an order "1001"; their reservations are never
+    released or extended together.  Signed-in HQ staff name stored
+    references as they are (``order:1042``, ``WEB-DK:client-7:1001``).
     """
     client = request_client(request)
     if client is None:
         return reference
     if client.store is not None:
         return f"{client.channel.code}:{client.store.code}:{reference}"
-    return f"{client.channel.code}:{reference}"
+    return f"{client.channel.code}:client-{client.pk}:{reference}"
 
 
 def reservation_group(reservations: list[Reservation], *, reference: str) -> dict:
@@ -213,7 +222,7 @@ def reservation_group(reservations: list[Reservation], *, reference: str) -> dic
 
 
 def _scoped_reservations(request, reference: str):
-    """The caller's reservations under ``reference``: its channel's, at its store if a POS."""
+    """The caller's reservations under ``reference`` (its own namespace, ``stored_reference``)."""
     qs = Reservation.objects.filter(reference=stored_reference(request, reference))
     client = request_client(request)
     if client is not None:
@@ -264,7 +273,7 @@ class ReservationCreateView(IdempotentMixin, APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.ReservationCreateSerializer, request.data)
+        data = _parse(serializers.ReservationCreateSerializer, request.data, request)
         store = call_store(request, store_code=data.get("store", ""), required=True)
         channel = call_channel(request)
         customer = customer_get(data.get("customer"))
@@ -297,8 +306,9 @@ class ReservationReleaseView(IdempotentMixin, APIView):
         responses={200: serializers.ReservationGroupSerializer, 404: ERROR, 409: ERROR},
         description=(
             "Releases every active line under the reference; lines already consumed or "
-            "expired stay as they are. A key sees only its own channel's reservations "
-            "(`reservation_not_found` otherwise). An `Idempotency-Key` is accepted."
+            "expired stay as they are. A store key (POS, handheld) sees its store's "
+            "reservations, any other key only those it made itself (`reservation_not_found` "
+            "otherwise). An `Idempotency-Key` is accepted."
         ),
     )
     def post(self, request, reference: str):
@@ -320,16 +330,24 @@ class ReservationExtendView(IdempotentMixin, APIView):
         responses={200: serializers.ReservationGroupSerializer, 400: ERROR, 404: ERROR, 409: ERROR},
         description=(
             "Moves the expiry of every active line under the reference to `expires_at`, or to "
-            "`ttl_minutes` from now. A reservation no longer active is "
+            "`ttl_minutes` from now; an `expires_at` without an offset is the reserving "
+            "store's local time. A reservation no longer active is "
             "`reservation_not_active` (409). An `Idempotency-Key` is accepted."
         ),
     )
     def post(self, request, reference: str):
-        data = _parse(serializers.ReservationExtendSerializer, request.data)
+        first = _scoped_reservations(request, reference).first()
+        if first is None:
+            raise ReservationNotFoundError(extra={"reference": reference})
+        # A time without an offset is the reserving store's wall clock.
+        data = parse_input(
+            serializers.ReservationExtendSerializer,
+            request.data,
+            request=request,
+            time_zone=first.location.tz,
+        )
         now = timezone.now()
         expires_at = data.get("expires_at") or now + timedelta(minutes=data["ttl_minutes"])
-        if not _scoped_reservations(request, reference).exists():
-            raise ReservationNotFoundError(extra={"reference": reference})
         reservation_extend(
             reference=stored_reference(request, reference), expires_at=expires_at, at=now
         )
@@ -353,7 +371,7 @@ class MovementListView(generics.GenericAPIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.MovementQuerySerializer, request.query_params)
+        params = _parse(serializers.MovementQuerySerializer, request.query_params, request)
         store = call_store(
             request, store_code=params.get("store", ""), required=True, own_only=True
         )

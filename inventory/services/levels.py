@@ -89,8 +89,11 @@ def shortage_error(location: Store, short: list[dict]) -> InsufficientStockError
     )
 
 
-def short_line(product: Product, requested: int, level: StockLevel | None) -> dict:
-    available = max(level.on_hand - level.reserved, 0) if level else 0
+def short_line(
+    product: Product, requested: int, level: StockLevel | None, *, buffer: int = 0
+) -> dict:
+    """One short line of ``shortage_error``: available is after the channel's ``buffer``."""
+    available = max(level.on_hand - level.reserved - buffer, 0) if level else 0
     return {
         "product_id": product.pk,
         "sku": product.sku,

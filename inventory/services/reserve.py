@@ -38,6 +38,7 @@ from django.utils import timezone
 from inventory.conf import reservation_ttl
 from inventory.errors import InvalidReservationExpiryError
 from inventory.models import Reservation, StockLevel
+from inventory.selectors.availability import buffer_table
 from inventory.services.levels import (
     Line,
     lines_sum,
@@ -54,7 +55,7 @@ _RESERVE_SQL = f"""
     UPDATE {_LEVELS}
     SET reserved = reserved + %(quantity)s, updated_at = %(at)s
     WHERE location_id = %(location)s AND product_id = %(product)s
-      AND on_hand - reserved >= %(quantity)s
+      AND on_hand - reserved - %(buffer)s >= %(quantity)s
 """  # noqa: S608 - only our own table names are interpolated
 
 # Every column of Reservation but the id; a test checks this against the model.
@@ -79,7 +80,7 @@ _RESERVE_ONE_SQL = f"""
         UPDATE {_LEVELS}
         SET reserved = reserved + %(quantity)s, updated_at = %(at)s
         WHERE location_id = %(location)s AND product_id = %(product)s
-          AND on_hand - reserved >= %(quantity)s
+          AND on_hand - reserved - %(buffer)s >= %(quantity)s
         RETURNING location_id, product_id
     )
     INSERT INTO {_RESERVATIONS} ({", ".join(RESERVATION_COLUMNS)})
@@ -98,8 +99,9 @@ _RESERVE_ONE_SQL = f"""
 # fits, else (product_id, NULL, available) per line.
 _RESERVE_BASKET_SQL = f"""
     WITH wanted AS (
-        SELECT product_id, quantity
-        FROM unnest(%(products)s::bigint[], %(quantities)s::integer[]) AS w(product_id, quantity)
+        SELECT product_id, quantity, buffer
+        FROM unnest(%(products)s::bigint[], %(quantities)s::integer[], %(buffers)s::integer[])
+             AS w(product_id, quantity, buffer)
     ),
     locked AS MATERIALIZED (
         SELECT id, product_id, on_hand, reserved
@@ -110,7 +112,7 @@ _RESERVE_BASKET_SQL = f"""
     ),
     checked AS MATERIALIZED (
         SELECT w.product_id, w.quantity, k.id,
-               COALESCE(k.on_hand - k.reserved, 0) AS available
+               COALESCE(k.on_hand - k.reserved - w.buffer, 0) AS available
         FROM wanted w LEFT JOIN locked k ON k.product_id = w.product_id
     ),
     fits AS MATERIALIZED (
@@ -157,12 +159,17 @@ def stock_reserve(
     ``reference``.  ``reserved`` of each stock row grows by its quantity; on
     hand does not change and no movement is posted.
 
-    Availability is physical: on hand minus reserved.  Channel safety
-    buffers only shape what a channel is shown (``inventory.selectors``);
-    they are not applied here, so a store's staff hold can take the last unit.
+    Availability is on hand minus reserved, less the channel's safety
+    buffer for a webshop, app or marketplace ``channel``: the store keeps
+    those units for walk-in customers, so a channel reservation never takes
+    them.  The buffer (resolved as ``inventory.selectors`` shows it to the
+    channel, one query) is part of the conditional UPDATE, so it holds under
+    concurrency.  A till (a POS channel) and staff (no channel) may reserve
+    into the buffer, down to the last unit.
 
     Raises InsufficientStockError naming every short line in
-    ``extra["lines"]`` (sku, requested, available), and then nothing is
+    ``extra["lines"]`` (sku, requested, available as the channel sees it:
+    after its buffer), and then nothing is
     written; InvalidStockQuantityError for an empty basket or a quantity
     below 1; InvalidReservationExpiryError for a ttl that is not positive;
     ValueError for an unknown ``reference_kind``.  ``ttl`` defaults to
@@ -188,23 +195,49 @@ def stock_reserve(
         )
         for line in wanted
     ]
+    buffers = _buffers(channel, location, wanted)
     locking.rows_taken(StockLevel, [(location.pk, line.product.pk) for line in wanted])
     if connection.vendor == "postgresql":
         if len(wanted) == 1:
-            return [_reserve_in_one_statement(reservations[0], location=location, at=at)]
-        return _reserve_basket_in_one_statement(reservations, wanted, location=location, at=at)
+            return [
+                _reserve_in_one_statement(
+                    reservations[0], location=location, at=at, buffers=buffers
+                )
+            ]
+        return _reserve_basket_in_one_statement(
+            reservations, wanted, location=location, at=at, buffers=buffers
+        )
     with locking.atomic():
         Reservation.objects.bulk_create(reservations)
         with connection.cursor() as cursor:
             for index, line in enumerate(wanted):
-                cursor.execute(_RESERVE_SQL, _params(location, line.product, line.quantity, at))
+                params = _params(location, line.product, line.quantity, at, buffers)
+                cursor.execute(_RESERVE_SQL, params)
                 if cursor.rowcount != 1:
-                    raise _shortage(location, wanted[index:])
+                    raise _shortage(location, wanted[index:], buffers)
     return reservations
 
 
-def _params(location: Store, product: Product, quantity: int, at: datetime) -> dict:
-    return {"quantity": quantity, "at": at, "location": location.pk, "product": product.pk}
+def _buffers(channel: Channel | None, location: Store, wanted: list[Line]) -> dict[int, int]:
+    """Product id -> the units of ``location`` kept from ``channel`` (none for tills and staff)."""
+    if channel is None or channel.kind == Channel.Kind.POS:
+        return {}
+    table = buffer_table(
+        channel=channel, stores=[location], products=[line.product for line in wanted]
+    )
+    return {line.product.pk: table.get(location.pk, line.product.pk) for line in wanted}
+
+
+def _params(
+    location: Store, product: Product, quantity: int, at: datetime, buffers: dict[int, int]
+) -> dict:
+    return {
+        "quantity": quantity,
+        "at": at,
+        "location": location.pk,
+        "product": product.pk,
+        "buffer": buffers.get(product.pk, 0),
+    }
 
 
 def _row_params(reservation: Reservation) -> dict:
@@ -239,26 +272,32 @@ def _saved(reservation: Reservation, pk: int) -> Reservation:
 
 
 def _reserve_in_one_statement(
-    reservation: Reservation, *, location: Store, at: datetime
+    reservation: Reservation, *, location: Store, at: datetime, buffers: dict[int, int]
 ) -> Reservation:
-    params = _params(location, reservation.product, reservation.quantity, at) | _row_params(
-        reservation
-    )
+    params = _params(
+        location, reservation.product, reservation.quantity, at, buffers
+    ) | _row_params(reservation)
     with connection.cursor() as cursor:
         cursor.execute(_RESERVE_ONE_SQL, params)
         row = cursor.fetchone()
     if row is None:
-        raise _shortage(location, [Line(reservation.product, reservation.quantity)])
+        raise _shortage(location, [Line(reservation.product, reservation.quantity)], buffers)
     return _saved(reservation, row[0])
 
 
 def _reserve_basket_in_one_statement(
-    reservations: list[Reservation], wanted: list[Line], *, location: Store, at: datetime
+    reservations: list[Reservation],
+    wanted: list[Line],
+    *,
+    location: Store,
+    at: datetime,
+    buffers: dict[int, int],
 ) -> list[Reservation]:
     """Reserve several products in one statement (PostgreSQL); if short, raise, writing nothing."""
     params = _row_params(reservations[0]) | {
         "products": [line.product.pk for line in wanted],
         "quantities": [line.quantity for line in wanted],
+        "buffers": [buffers.get(line.product.pk, 0) for line in wanted],
         "location": location.pk,
         "at": at,
     }
@@ -282,7 +321,7 @@ def _reserve_basket_in_one_statement(
     raise shortage_error(location, short)
 
 
-def _shortage(location: Store, unchecked: list[Line]) -> Exception:
+def _shortage(location: Store, unchecked: list[Line], buffers: dict[int, int]) -> Exception:
     """The error for the line that failed and every later line that is short as well."""
     levels = {
         level.product_id: level
@@ -291,9 +330,21 @@ def _shortage(location: Store, unchecked: list[Line]) -> Exception:
         )
     }
     first, *rest = unchecked
-    short = [short_line(first.product, first.quantity, levels.get(first.product.pk))]
+    short = [
+        short_line(
+            first.product,
+            first.quantity,
+            levels.get(first.product.pk),
+            buffer=buffers.get(first.product.pk, 0),
+        )
+    ]
     for line in rest:
-        entry = short_line(line.product, line.quantity, levels.get(line.product.pk))
+        entry = short_line(
+            line.product,
+            line.quantity,
+            levels.get(line.product.pk),
+            buffer=buffers.get(line.product.pk, 0),
+        )
         if entry["available"] < line.quantity:
             short.append(entry)
     return shortage_error(location, short)

@@ -49,6 +49,7 @@ def stock_feed_submit(
     file: File | None = None,
     rows: Iterable[dict] | None = None,
     user=None,
+    api_client=None,
     at: datetime | None = None,
 ) -> StockFeedRun:
     """Record a feed (a file, or rows as dicts) as a pending run and queue its ingestion.
@@ -56,7 +57,8 @@ def stock_feed_submit(
     ``feed_id`` is the sender's id of the feed: a feed id seen before returns
     that run and changes nothing (whatever the content).  The task is queued
     after commit.  ``source`` names the sender; ``pos:<STORE>`` binds the
-    feed to that store.  Raises StockFeedInvalidError (on ``kind``,
+    feed to that store; ``api_client`` is the API client sending it (kept on
+    the run: who may read it back).  Raises StockFeedInvalidError (on ``kind``,
     ``feed_id``, ``source`` or ``file``) when the submission is unusable;
     the content itself is checked by the task and reported on the run.
     """
@@ -90,6 +92,7 @@ def stock_feed_submit(
         source=source,
         feed_id=feed_id,
         created_by=user if getattr(user, "pk", None) else None,
+        api_client=api_client,
         created_at=at or timezone.now(),
     )
     run.file.save(file.name or "feed", file, save=False)

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from loyalty.models import Membership, PointsEntry, StoredValueAccount, StoredValueEntry
+from retail.api.fields import ChannelCurrencyField
 
 MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
@@ -11,7 +12,7 @@ class JoinSerializer(serializers.Serializer):
 
 class MembershipSerializer(serializers.ModelSerializer):
     customer = serializers.UUIDField(source="customer.public_id", read_only=True)
-    tier = serializers.CharField(source="tier.code", default=None, read_only=True)
+    tier = serializers.CharField(source="tier.code", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
@@ -43,7 +44,7 @@ class BalanceSerializer(serializers.ModelSerializer):
 
 class AmountSerializer(CodeSerializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.CharField(min_length=3, max_length=3)
+    currency = ChannelCurrencyField()
     order_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
 
 
@@ -58,7 +59,7 @@ class RefundSerializer(serializers.Serializer):
 
 class GiftCardSellSerializer(serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.CharField(min_length=3, max_length=3)
+    currency = ChannelCurrencyField()
     code = serializers.CharField(
         max_length=40, required=False, help_text="A physical card to activate; else one is issued."
     )

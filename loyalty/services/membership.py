@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from django.utils import timezone
@@ -15,6 +16,7 @@ from retail.models import Customer, CustomerGroup
 from retail.models.customers import CustomerGroupMembership
 
 MEMBER_NUMBER_BASE = 100_000_000  # 9 digits + 1 Luhn check digit = 10 digits
+MEMBER_NUMBER_SPAN = 900_000_000  # 100000000..999999999: a guess hits one member in thousands
 
 
 def member_group() -> CustomerGroup:
@@ -27,17 +29,21 @@ def member_group() -> CustomerGroup:
 
 
 def member_number_next() -> str:
-    """Return the next free 10-digit member number (9-digit sequence + Luhn check digit)."""
-    seq = MEMBER_NUMBER_BASE + Membership.objects.count() + 1
+    """Return a free 10-digit member number: 9 random digits and a Luhn check digit.
+
+    Random, not sequential, so that knowing one's own number does not tell
+    another's (issue 16: one guess in 12 hit a member).  Numbers already
+    given stay as they are; the unique columns keep a clash impossible.
+    """
     while True:
-        number = str(seq) + luhn.calc_check_digit(str(seq))
+        body = str(MEMBER_NUMBER_BASE + secrets.randbelow(MEMBER_NUMBER_SPAN))
+        number = body + luhn.calc_check_digit(body)
         taken = (
             Membership.objects.filter(member_number=number).exists()
             or Customer.objects.filter(member_number=number).exists()
         )
         if not taken:
             return number
-        seq += 1
 
 
 def membership_join(*, customer: Customer, channel=None, at: datetime | None = None) -> Membership:

@@ -1,10 +1,12 @@
 """What an orders API request may say.  Only shapes: the services judge the rules."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from orders.api.serializers import ChoiceText
 from orders.models import Order, Return, ReturnLine, Tender
 from pricing.api.serializers import MAX_BASKET_LINES, MAX_COUPONS, BasketLineSerializer
+from retail.api.fields import ChannelCurrencyField, LocalDateTimeField, local_time_help
 from retail.models import Language
 from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
@@ -68,7 +70,12 @@ class OrderPlaceSerializer(serializers.Serializer):
     notify_email = serializers.BooleanField(default=True)
     notify_sms = serializers.BooleanField(default=False)
     language = serializers.ChoiceField(choices=Language.choices, required=False)
-    promised_at = serializers.DateTimeField(required=False, allow_null=True)
+    promised_at = LocalDateTimeField(
+        store_field="collect_store",
+        required=False,
+        allow_null=True,
+        help_text=local_time_help(_("When the order is promised to the customer.")),
+    )
 
 
 class CancelSerializer(serializers.Serializer):
@@ -145,8 +152,12 @@ class ReceiptTenderSerializer(serializers.Serializer):
 class ReceiptSerializer(serializers.Serializer):
     receipt_id = serializers.CharField(max_length=64, help_text="The POS's id; unique per store.")
     customer = serializers.UUIDField(required=False, allow_null=True)
-    sold_at = serializers.DateTimeField()
-    currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    sold_at = LocalDateTimeField(help_text=local_time_help(_("When the till sold it.")))
+    currency = ChannelCurrencyField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The till's currency: its channel's (the default when left out)."),
+    )
     rules_version = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from loyalty.api.pins import PinsFirstMixin
+from loyalty.selectors import redemption_for_key
 from orders.api import requests as r
 from orders.api import serializers as s
 from orders.api.scope import order_get, visible_orders
@@ -23,7 +24,8 @@ from orders.api.views import tender_requests as tenders_of
 from orders.models import Return
 from orders.services.receipts import ReceiptLine, ReceiptTender, receipt_record
 from orders.services.returns import ReturnRequestLine, exchange_create, return_create
-from retail.api.idempotency import HEADER, IdempotentMixin
+from orders.services.tenders.take import STORED_VALUE_KINDS
+from retail.api.idempotency import HEADER, IdempotentMixin, named_source_key
 from retail.api.permissions import IsApiClientOrHQReader
 from retail.api.scope import api_client, customer_get, key_store
 from retail.models import ApiClient
@@ -31,6 +33,18 @@ from retail.models import ApiClient
 
 def _source_key(client: ApiClient, request) -> str:
     return f"api:{client.pk}:{request.headers[HEADER]}"
+
+
+def _reference(request, kind: str, reference: str) -> str:
+    """A stored-value tender's redemption key as the calling till's own (another's: none)."""
+    if kind not in STORED_VALUE_KINDS or not reference:
+        return reference
+    return named_source_key(
+        request,
+        reference,
+        exists=lambda k: redemption_for_key(source_key=k) is not None,
+        path_prefix="/api/v1/loyalty/stored-value/",
+    )
 
 
 def _return_lines(lines: list[dict]) -> list[ReturnRequestLine]:
@@ -69,7 +83,7 @@ class ReceiptView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request):
-        data = parse(r.ReceiptSerializer, request.data)
+        data = parse(r.ReceiptSerializer, request.data, request)
         store = key_store(request)
         client = api_client(request)
         order, created = receipt_record(
@@ -95,7 +109,7 @@ class ReceiptView(IdempotentMixin, APIView):
                 ReceiptTender(
                     kind=t["kind"],
                     amount=t["amount"],
-                    reference=t.get("reference", ""),
+                    reference=_reference(request, t["kind"], t.get("reference", "")),
                     code_last4=t.get("card_last4", ""),
                     points=t.get("points", 0),
                 )
@@ -127,7 +141,7 @@ class ReturnView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.ReturnRequestSerializer, request.data)
+        data = parse(r.ReturnRequestSerializer, request.data, request)
         client = api_client(request)
         order = order_get(visible_orders(request, customer_id=data.get("customer")), number)
         record = return_create(
@@ -160,7 +174,7 @@ class ExchangeView(PinsFirstMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.ExchangeRequestSerializer, request.data)
+        data = parse(r.ExchangeRequestSerializer, request.data, request)
         store = key_store(request)
         client = api_client(request)
         order = order_get(visible_orders(request, customer_id=data.get("customer")), number)

@@ -5,8 +5,9 @@
   or collects, of any channel, and its store's POS receipts.
 - "Returns anywhere": any key may also see an order of another channel or
   store when the call names the order's number *and* its customer's public
-  id (``customer``).  That shows no more than the customer's purchase
-  history, which any key may read by the same public id.
+  id (``customer``), a customer of the key's market.  That shows no more
+  than the customer's purchase history, which a key of their market may
+  read by the same public id.
 - Signed-in HQ staff may read every order (the API browser); writes need a
   key (``retail.api.permissions.IsApiClientOrHQReader``).
 - Staff actions (pick, ready, hand-over, ...) are for store keys, on their
@@ -41,7 +42,8 @@ def visible_orders(request, *, customer_id: uuid.UUID | None = None) -> QuerySet
     else:
         mine = Q(channel_id=client.channel_id)
     if customer_id is not None:
-        mine |= Q(customer__public_id=customer_id)
+        # Only a customer of the key's market (``retail.api.scope.customer_readable``).
+        mine |= Q(customer__public_id=customer_id, customer__market=client.channel.country)
     return Order.objects.filter(mine)
 
 

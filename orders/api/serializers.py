@@ -142,7 +142,9 @@ class ReturnSummarySerializer(ModelSerializer):
     store = serializers.SlugRelatedField(slug_field="code", read_only=True)
     refund_amount = Money()
     lines = ReturnLineSerializer(many=True)
-    exchange_order = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    exchange_order = serializers.SlugRelatedField(
+        slug_field="number", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Return
@@ -169,10 +171,12 @@ class VatSerializer(serializers.Serializer):
 class OrderSerializer(ModelSerializer):
     """An order or a POS receipt with its lines, tenders, returns and refunds."""
 
-    channel = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    customer = serializers.SlugRelatedField(slug_field="public_id", read_only=True)
-    fulfil_location = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    collect_store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    channel = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    customer = serializers.SlugRelatedField(slug_field="public_id", read_only=True, allow_null=True)
+    fulfil_location = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    collect_store = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     subtotal = Money(source="subtotal_amount", help_text="Before discounts.")
     discount = Money(source="discount_amount")
     total = Money(source="total_amount", help_text="What the customer pays, VAT included.")

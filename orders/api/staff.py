@@ -32,6 +32,7 @@ from orders.services.fulfilment import (
 from retail.api.idempotency import IdempotentMixin
 from retail.api.permissions import IsApiClientOrHQReader
 from retail.api.scope import key_store
+from retail.api.throttling import ApiClientRateThrottle, GuessableIdentifierThrottle
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
@@ -82,7 +83,7 @@ class QueueView(APIView):
         ),
     )
     def get(self, request):
-        params = parse(r.QueueQuerySerializer, request.query_params)
+        params = parse(r.QueueQuerySerializer, request.query_params, request)
         store = key_store(request)
         queue = work_queue(store=store, at=timezone.now(), sort=params["sort"])
         body = {"store": store.code, "sort": queue.sort, "sections": queue.sections}
@@ -127,7 +128,7 @@ class LineShortView(StaffActionView):
         ),
     )
     def post(self, request, number: str, line_no: int):
-        data = parse(r.ShortPickSerializer, request.data)
+        data = parse(r.ShortPickSerializer, request.data, request)
         order, store = store_order(request, number)
         line = _line(order, line_no)
         substitute = None
@@ -174,7 +175,7 @@ class ShipView(StaffActionView):
         description=f"Ship-from-store or warehouse delivery handed to the carrier. {STAFF}",
     )
     def post(self, request, number: str):
-        data = parse(r.ShipSerializer, request.data)
+        data = parse(r.ShipSerializer, request.data, request)
         order, store = store_order(request, number)
         order = order_ship(
             order=order, store=store, tracking=data.get("tracking", ""), at=timezone.now()
@@ -183,6 +184,9 @@ class ShipView(StaffActionView):
 
 
 class HandOverView(StaffActionView):
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
+    throttle_scope = "pickup_code"
+
     @extend_schema(
         operation_id="orders_hand_over",
         request=r.HandOverSerializer,
@@ -190,11 +194,12 @@ class HandOverView(StaffActionView):
         description=(
             "The customer collects: the pickup code (scanned or typed, any case, spaces and "
             "dashes ignored) of an order ready at this store. Stock is taken, held stored value "
-            "captured, points earned. An unknown code here is `pickup_code_not_found` (404)."
+            "captured, points earned. An unknown code here is `pickup_code_not_found` (404). "
+            "Throttled per client (`API_IDENTIFIER_RATES['pickup_code']`, then 429)."
         ),
     )
     def post(self, request):
-        data = parse(r.HandOverSerializer, request.data)
+        data = parse(r.HandOverSerializer, request.data, request)
         store = key_store(request)
         order = order_hand_over(pickup_code=data["pickup_code"], store=store, at=timezone.now())
         return Response(order_body(order))

@@ -9,7 +9,7 @@ by the core handler.  Placing needs an ``Idempotency-Key``.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,24 +21,35 @@ from orders.api import serializers as s
 from orders.api.errors import RefundNotFoundError
 from orders.api.scope import order_get, own_channel_order, visible_orders
 from orders.models import Order, Refund
-from orders.selectors import order_details, purchase_history, refunds_pending
+from orders.selectors import (
+    order_details,
+    purchase_history,
+    refund_for_client,
+    refunds_pending,
+)
 from orders.services.backoffice import refund_instruction_done
 from orders.services.fulfilment import order_cancel
 from orders.services.place import order_place
 from orders.services.tenders import TenderRequest
+from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
+from retail.api.parsing import parse_input
 from retail.api.permissions import IsApiClientOrHQReader
-from retail.api.scope import api_client, call_channel, customer_get, store_get
+from retail.api.schema import ERROR
+from retail.api.scope import (
+    api_client,
+    call_channel,
+    customer_get,
+    customer_readable,
+    store_get,
+)
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
 COLLECT = (Order.Fulfilment.CLICK_COLLECT, Order.Fulfilment.COLLECT_OTHER)
 
 
-def parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
 
 
 def order_body(order: Order, serializer_class=s.OrderSerializer) -> dict:
@@ -107,7 +118,7 @@ class OrderPlaceView(PinsFirstMixin, APIView):
         ],
     )
     def post(self, request):
-        data = parse(r.OrderPlaceSerializer, request.data)
+        data = parse(r.OrderPlaceSerializer, request.data, request)
         client = api_client(request)
         customer = customer_get(data["customer"])
         collect = store_get(data.get("collect_store", ""), field="collect_store")
@@ -152,7 +163,7 @@ class OrderDetailView(APIView):
         ),
     )
     def get(self, request, number: str):
-        params = parse(r.OrderQuerySerializer, request.query_params)
+        params = parse(r.OrderQuerySerializer, request.query_params, request)
         customer_id = params.get("customer")
         order = order_get(order_details(visible_orders(request, customer_id=customer_id)), number)
         body = s.OrderSerializer(order).data
@@ -179,7 +190,7 @@ class OrderCancelView(IdempotentMixin, APIView):
         ),
     )
     def post(self, request, number: str):
-        data = parse(r.CancelSerializer, request.data)
+        data = parse(r.CancelSerializer, request.data, request)
         order = own_channel_order(request, number)
         order = order_cancel(order=order, reason=data.get("reason", ""), at=timezone.now())
         return Response(order_body(order))
@@ -198,15 +209,17 @@ class PurchaseHistoryView(generics.GenericAPIView):
         responses={200: s.HistoryOrderSerializer(many=True), **ERRORS},
         description=(
             "The same history in every channel: each order and receipt with its lines, tenders, "
-            "returns and refunds, newest first, paged. Any channel key may read it, but only by "
-            "the customer's public id (which a channel learns from a customer lookup or sign-up); "
-            "pickup codes and delivery addresses are left out. The number of queries does not "
-            "grow with the number of purchases."
+            "returns and refunds, newest first, paged. A key of the customer's market may read "
+            "it, by the customer's public id only (which a channel learns from a customer lookup "
+            "or sign-up): a webshop or app its signed-in customer, a till the customer at the "
+            "counter; a customer of another market is `customer_not_found` (404). Pickup codes "
+            "and delivery addresses are left out. The number of queries does not grow with the "
+            "number of purchases."
         ),
     )
     def get(self, request):
-        params = parse(r.HistoryQuerySerializer, request.query_params)
-        customer = customer_get(params["customer"])
+        params = parse(r.HistoryQuerySerializer, request.query_params, request)
+        customer = customer_readable(request, customer_get(params["customer"]))
         page = self.paginate_queryset(purchase_history(customer=customer))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -223,15 +236,21 @@ class PendingRefundsView(generics.GenericAPIView):
         parameters=[r.PendingRefundsQuerySerializer],
         responses={200: s.OrderRefundSerializer(many=True), **ERRORS},
         description=(
-            "Oldest first, paged. A key sees those of its channel's orders; `provider` keeps "
-            "those of payments taken by that provider. Report each as paid with "
-            "`POST /api/v1/orders/refunds/{id}/done/`."
+            "Oldest first, paged. A key sees those of its channel's orders; a store key (POS) "
+            "only those that belong to its store: a refund of a return belongs to the store the "
+            "goods were brought back to, any other refund (short pick, cancellation, expiry) to "
+            "the store where the order is collected or the receipt was rung up, the till that "
+            "took the payment. `provider` keeps those of payments taken by that provider. Report "
+            "each as paid with `POST /api/v1/orders/refunds/{id}/done/`."
         ),
     )
     def get(self, request):
-        params = parse(r.PendingRefundsQuerySerializer, request.query_params)
+        params = parse(r.PendingRefundsQuerySerializer, request.query_params, request)
+        client = request_client(request)
         queryset = refunds_pending(
-            channel=call_channel(request), provider=params.get("provider", "")
+            channel=call_channel(request),
+            store=client.store if client is not None else None,
+            provider=params.get("provider", ""),
         )
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -250,13 +269,14 @@ class RefundDoneView(IdempotentMixin, APIView):
         description=(
             "Marks the refund instruction done, keeping the provider's reference in the order's "
             "history. Done already: answered as it is. Only refunds of the key's channel's "
-            "orders (`refund_not_found`, 404, otherwise)."
+            "orders, and for a store key only those that belong to its store (as in the pending "
+            "list); anything else is `refund_not_found` (404)."
         ),
     )
     def post(self, request, refund_id: int):
-        data = parse(r.RefundDoneSerializer, request.data)
+        data = parse(r.RefundDoneSerializer, request.data, request)
         client = api_client(request)
-        refund = Refund.objects.filter(pk=refund_id, order__channel_id=client.channel_id).first()
+        refund = refund_for_client(refund_id=refund_id, channel=client.channel, store=client.store)
         if refund is None:
             raise RefundNotFoundError(extra={"id": refund_id})
         refund = refund_instruction_done(

@@ -25,6 +25,7 @@ from orders.models import Order, OrderLine, Return, ReturnLine
 from orders.services.numbers import return_number_new
 from retail.models import Channel, Product, Store
 from retail.money import minor_units, quantize
+from retail.money_fields import money_expr
 
 RETURNABLE = (Order.Status.COLLECTED, Order.Status.SHIPPED, Order.Status.COMPLETED)
 NOT_HANDED_OVER = (OrderLine.Status.REMOVED, OrderLine.Status.SUBSTITUTED)
@@ -189,7 +190,7 @@ def return_write(
     for c in checked:
         OrderLine.objects.filter(pk=c.line.pk).update(
             returned_quantity=F("returned_quantity") + c.quantity,
-            refunded_amount=F("refunded_amount") + c.refund,
+            refunded_amount=money_expr(F("refunded_amount") + c.refund),
         )
     stock_take_back(record, checked, channel=channel, actor=actor, at=at)
     return record

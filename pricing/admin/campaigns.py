@@ -7,6 +7,8 @@ which checks the transition under a row lock and bumps the revision.  Coupon
 batches are generated through ``coupon_batch_generate``.
 """
 
+import json
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -17,6 +19,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -25,6 +28,7 @@ from pricing.errors import CampaignStatusTransitionError
 from pricing.models import Campaign, CampaignTarget, CouponCode, ProductSet
 from pricing.services.campaigns import campaign_status_set
 from pricing.services.coupons import coupon_batch_generate
+from pricing.validation import KIND_FIELDS, TARGETS, TargetSpec, campaign_problems, campaign_values
 from retail.errors import DomainError
 
 
@@ -42,18 +46,54 @@ class ProductSetAdmin(admin.ModelAdmin):
         return obj.product_count
 
 
+class CampaignTargetFormSet(forms.BaseInlineFormSet):
+    """The targets, checked with the campaign they belong to (``pricing.validation``)."""
+
+    def clean(self):
+        super().clean()
+        targets = [
+            TargetSpec(
+                group=form.cleaned_data.get("group") or 0,
+                exclude=bool(form.cleaned_data.get("exclude")),
+            )
+            for form in self.forms
+            if form.is_valid()
+            and form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and any(form.cleaned_data.get(name) for name in TARGET_COLUMNS)
+        ]
+        problems = campaign_problems(values=campaign_values(self.instance), targets=targets)
+        errors = [
+            forms.ValidationError(p.message, code=p.code) for p in problems if p.field == TARGETS
+        ]
+        if errors:
+            raise forms.ValidationError(errors)
+
+
+TARGET_COLUMNS = ("product", "category", "brand", "product_set")
+
+
 class CampaignTargetInline(admin.TabularInline):
     model = CampaignTarget
-    fields = ("group", "quantity", "exclude", "product", "category", "brand", "product_set")
-    autocomplete_fields = ("product", "category", "brand", "product_set")
+    formset = CampaignTargetFormSet
+    fields = ("group", "quantity", "exclude", *TARGET_COLUMNS)
+    autocomplete_fields = TARGET_COLUMNS
     extra = 0
     verbose_name = _("target")
     verbose_name_plural = _(
-        "Targets (group 0: what the campaign applies to; a bundle's components are groups 1..n)"
+        "Targets (group 0: what the campaign applies to; a bundle's components are groups 1..n; "
+        "a basket or spend discount or a gift without targets is for the whole basket)"
     )
 
 
 class CampaignForm(forms.ModelForm):
+    """The campaign's fields; ``Campaign.clean()`` refuses what its kind does not allow.
+
+    Each kind-specific field says in its help text which kinds use it (what a
+    user without JavaScript reads); ``campaign_kind.js`` shows only the chosen
+    kind's fields, from the map on the kind select.
+    """
+
     class Meta:
         model = Campaign
         fields = (
@@ -69,20 +109,27 @@ class CampaignForm(forms.ModelForm):
             "valid_to",
             "priority",
             "stacking",
-            "max_applications",
             "requires_coupon",
             "currency",
-            "percent",
-            "amount",
-            "price",
-            "buy_quantity",
-            "pay_quantity",
-            "mix_benefit",
-            "threshold_amount",
-            "gift_product",
-            "gift_quantity",
+            *KIND_FIELDS,
         )
         widgets = {"receipt_text": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(Campaign.Kind.choices)
+        for name, kinds in KIND_FIELDS.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            used_by = _("Used by: %(kinds)s.") % {"kinds": ", ".join(str(labels[k]) for k in kinds)}
+            field.help_text = (
+                format_lazy("{} {}", field.help_text, used_by) if field.help_text else used_by
+            )
+        if "kind" in self.fields:
+            self.fields["kind"].widget.attrs["data-kind-fields"] = json.dumps(
+                {name: list(kinds) for name, kinds in KIND_FIELDS.items()}
+            )
 
 
 @admin.register(Campaign)
@@ -107,6 +154,10 @@ class CampaignAdmin(admin.ModelAdmin):
     readonly_fields = ("coupons", "created_at", "updated_at")
     date_hierarchy = "valid_from"
     inlines = [CampaignTargetInline]
+
+    class Media:
+        js = ("pricing/admin/campaign_kind.js",)
+
     actions = ["activate", "pause", "end", "generate_coupon_batch", "export_codes"]
     change_list_template = "admin/pricing/campaign/change_list.html"
     fieldsets = (
@@ -119,17 +170,25 @@ class CampaignAdmin(admin.ModelAdmin):
             _("Stacking"),
             {"fields": ("priority", "stacking", "max_applications", "requires_coupon")},
         ),
+        (_("Benefit"), {"fields": ("currency",)}),
         (
-            _("Benefit (the fields the kind uses)"),
+            _("Discount (percent off, amount off, fixed price, bundle, spend discount)"),
+            {"fields": ("percent", "amount", "price"), "classes": ("campaign-kind",)},
+        ),
+        (
+            _("Group of units (multibuy, mix & match)"),
             {
-                "fields": (
-                    "currency",
-                    ("percent", "amount", "price"),
-                    ("buy_quantity", "pay_quantity", "mix_benefit"),
-                    "threshold_amount",
-                    ("gift_product", "gift_quantity"),
-                )
+                "fields": ("buy_quantity", "pay_quantity", "mix_benefit"),
+                "classes": ("campaign-kind",),
             },
+        ),
+        (
+            _("Spend (basket or spend discount, gift with purchase)"),
+            {"fields": ("threshold_amount", "repeats"), "classes": ("campaign-kind",)},
+        ),
+        (
+            _("Gift (gift with purchase)"),
+            {"fields": ("gift_product", "gift_quantity"), "classes": ("campaign-kind",)},
         ),
         (_("Coupon codes"), {"fields": ("coupons",)}),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),

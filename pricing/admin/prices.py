@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pricing.admin.chart import price_chart_svg
+from pricing.admin.new_price import new_price_view
 from pricing.engine.prior import prior_price_at
 from pricing.models import PriceChange, PriceList, PriceListEntry
 from pricing.services.omnibus import (
@@ -71,14 +72,14 @@ class PriceListAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
     filter_horizontal = ("channels", "customer_groups")
     autocomplete_fields = ("stores",)
-    readonly_fields = ("entries_link", "updated_at")
+    readonly_fields = ("entries_link", "new_price_link", "updated_at")
     fieldsets = (
         (None, {"fields": ("code", "name", "currency", "priority", "is_active")}),
         (
             _("Scope (empty means all)"),
             {"fields": ("channels", "stores", "customer_groups")},
         ),
-        (_("Entries"), {"fields": ("entries_link", "updated_at")}),
+        (_("Entries"), {"fields": ("entries_link", "new_price_link", "updated_at")}),
     )
 
     def get_queryset(self, request):
@@ -109,6 +110,15 @@ class PriceListAdmin(admin.ModelAdmin):
             urlencode({"price_list__id__exact": obj.pk}),
             count,
             _("entries"),
+        )
+
+    @admin.display(description=_("New price"))
+    def new_price_link(self, obj):
+        if obj.pk is None:
+            return "-"
+        url = reverse("admin:pricing_pricelistentry_new_price")
+        return format_html(
+            '<a href="{}?{}">{}</a>', url, urlencode({"list": obj.code}), _("New price from a date")
         )
 
 
@@ -208,11 +218,13 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    f"{change.changed_at:%Y-%m-%d %H:%M}",
+                    f"{timezone.localtime(change.changed_at):%Y-%m-%d %H:%M}",
                     change.get_kind_display(),
                     change.old_amount if change.old_amount is not None else "-",
                     change.new_amount if change.new_amount is not None else "-",
-                    f"{change.valid_to:%Y-%m-%d %H:%M}" if change.valid_to else "-",
+                    f"{timezone.localtime(change.valid_to):%Y-%m-%d %H:%M}"
+                    if change.valid_to
+                    else "-",
                     change.changed_by or "-",
                     " · ".join(filter(None, [change.get_source_display(), change.reference])),
                 )
@@ -222,7 +234,7 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
         return format_html(
             '<table class="price-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Changed (UTC)"),
+            _("Changed"),
             pgettext_lazy("price history column", "Change"),
             _("Old amount"),
             _("New amount"),
@@ -254,7 +266,16 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.chart_view)
-        return [path("chart/", view, name="pricing_pricelistentry_chart"), *super().get_urls()]
+        new_price = self.admin_site.admin_view(self.new_price_view)
+        return [
+            path("chart/", view, name="pricing_pricelistentry_chart"),
+            path("new-price/", new_price, name="pricing_pricelistentry_new_price"),
+            *super().get_urls(),
+        ]
+
+    def new_price_view(self, request):
+        """HQ's "new price from a date", with a preview of the timeline (``new_price``)."""
+        return new_price_view(self, request)
 
     def chart_view(self, request):
         """The price of one product in one list over the last 180 days, with the 30-day lowest."""

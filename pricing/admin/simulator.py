@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework.renderers import JSONRenderer
 
@@ -41,7 +42,7 @@ class SimulatorForm(forms.Form):
     )
     at = forms.DateTimeField(
         required=False,
-        label=_("Moment (UTC)"),
+        label=_("Moment (your admin time zone)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         help_text=_("Empty means now."),
     )
@@ -125,8 +126,12 @@ def simulator_view(request):
         except DomainError as exc:
             form.add_error(_error_field(exc.field), _error_message(exc))
         else:
-            result = PricedBasketSerializer(quote).data
-            result_json = JSONRenderer().render(result, renderer_context={"indent": 2}).decode()
+            # Byte for byte what the API returns: its times in the server's zone (UTC), not
+            # in the admin zone the form is read in.
+            with timezone.override(timezone.get_default_timezone()):
+                result = PricedBasketSerializer(quote).data
+                result_json = JSONRenderer().render(result, renderer_context={"indent": 2})
+            result_json = result_json.decode()
     context = {
         **admin.site.each_context(request),
         "title": _("Price simulator"),

@@ -5,32 +5,22 @@ Requests are only parsed here; the rules (quantities, coupons, products) are
 checked by the pricing selectors, which name the offending field.
 """
 
-from decimal import ROUND_HALF_UP
+from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from pricing.api.hints import CouponResultSerializer, HintSerializer
+from pricing.api.money import Money, Percent
 from pricing.models import Campaign
+from retail.api.fields import LocalDateTimeField, local_time_help
 from retail.models import Language
-from retail.money import AMOUNT_DECIMAL_PLACES, AMOUNT_MAX_DIGITS
 
 MAX_BASKET_LINES = 500
 MAX_COUPONS = 20
-
-
-def Money(**kwargs):
-    """A read-only money amount: a string with the currency's two decimals, rounded half-up."""
-    return serializers.DecimalField(
-        max_digits=AMOUNT_MAX_DIGITS,
-        decimal_places=AMOUNT_DECIMAL_PLACES,
-        rounding=ROUND_HALF_UP,
-        read_only=True,
-        **kwargs,
-    )
-
-
-def Percent(**kwargs):
-    return serializers.DecimalField(max_digits=5, decimal_places=2, read_only=True, **kwargs)
+MAX_HINTS = 20
+DEFAULT_HINTS = 3
 
 
 # ---- requests ----------------------------------------------------------------------------
@@ -79,8 +69,8 @@ class ScopeRequestMixin(serializers.Serializer):
     customer = serializers.UUIDField(
         required=False, allow_null=True, help_text="The customer's public id."
     )
-    at = serializers.DateTimeField(
-        required=False, help_text="The moment to price at (ISO 8601); default now."
+    at = LocalDateTimeField(
+        required=False, help_text=local_time_help(_("The moment to price at; default now."))
     )
 
 
@@ -93,7 +83,16 @@ class BasketSerializer(ScopeRequestMixin):
         help_text="Coupon codes presented by the customer.",
     )
     language = serializers.ChoiceField(
-        choices=Language.choices, required=False, help_text="Receipt texts; default the channel's."
+        choices=Language.choices,
+        required=False,
+        help_text="Receipt texts, hint and coupon messages; default the Accept-Language "
+        "header's (en, da, sv, nb), else the channel's.",
+    )
+    hints = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=MAX_HINTS,
+        help_text=f"At most this many hints, the most valuable first (default {DEFAULT_HINTS}).",
     )
     rules_version = serializers.CharField(
         required=False,
@@ -122,14 +121,14 @@ class RulesRequestSerializer(serializers.Serializer):
     store = serializers.CharField(
         required=False, max_length=16, help_text="Store code; a POS key defaults to its own store."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 class CampaignListRequestSerializer(serializers.Serializer):
     channel = serializers.CharField(
         required=False, max_length=32, help_text="Channel code; only for signed-in staff."
     )
-    at = serializers.DateTimeField(required=False, help_text="Default now.")
+    at = LocalDateTimeField(required=False, help_text=local_time_help(_("Default now.")))
 
 
 # ---- the priced basket -------------------------------------------------------------------
@@ -178,23 +177,6 @@ class VatLineSerializer(serializers.Serializer):
     vat = Money()
 
 
-class HintSerializer(serializers.Serializer):
-    campaign = serializers.CharField(source="campaign_code")
-    message = serializers.CharField()
-    missing_quantity = serializers.IntegerField(allow_null=True)
-    missing_amount = Money(allow_null=True)
-
-
-class CouponResultSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    applied = serializers.BooleanField()
-    status = serializers.SerializerMethodField()
-
-    def get_status(self, coupon) -> str:
-        """``applied``, or why a valid code gave nothing (``not_applicable``)."""
-        return "applied" if coupon.applied else (coupon.reason or "not_applicable")
-
-
 class ApplicationUnitsSerializer(serializers.Serializer):
     line_id = serializers.CharField(help_text="The line, as the request named it.")
     quantity = serializers.IntegerField(help_text="Units of that line in one use.")
@@ -234,7 +216,11 @@ class PricedBasketSerializer(serializers.Serializer):
     discount_total = Money(source="basket.discount_total")
     total = Money(source="basket.total")
     vat = VatLineSerializer(source="basket.vat", many=True)
-    hints = HintSerializer(source="basket.hints", many=True)
+    hints = HintSerializer(
+        source="basket.hints",
+        many=True,
+        help_text="What the customer could add or spend for a deal, the most valuable first.",
+    )
     coupons = CouponResultSerializer(source="basket.coupons", many=True)
     applied_campaigns = serializers.ListField(
         source="basket.applied_campaigns", child=serializers.CharField()
@@ -272,6 +258,31 @@ class PriceLookupSerializer(serializers.Serializer):
     results = ProductPriceSerializer(many=True)
 
 
+_CENT = Decimal("0.01")
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount.quantize(_CENT, rounding=ROUND_HALF_UP))
+
+
+def product_price_data(price) -> dict:
+    """``ProductPriceSerializer(price).data`` as a plain dict, at a fraction of its cost.
+
+    A listing page asks for hundreds of prices; the serializer stays the schema
+    (and a test holds the two to the same answer).
+    """
+    return {
+        "sku": price.sku,
+        "currency": price.currency,
+        "price": _money(price.price),
+        "ordinary_price": _money(price.ordinary_price),
+        "price_list": price.price_list_code,
+        "prior_price": _money(price.prior_price),
+        "lowest_price_30d": _money(price.lowest_price_30d),
+        "campaigns": list(price.campaign_codes),
+    }
+
+
 # ---- campaigns ---------------------------------------------------------------------------
 
 
@@ -291,7 +302,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     amount = Money(allow_null=True)
     price = Money(allow_null=True)
     threshold_amount = Money(allow_null=True)
-    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True)
+    gift_product = serializers.SlugRelatedField(slug_field="sku", read_only=True, allow_null=True)
     targets = serializers.SerializerMethodField()
     target_summary = serializers.SerializerMethodField()
 

@@ -6,15 +6,18 @@ Nothing here writes, so no view needs an ``Idempotency-Key``.
 """
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import parse_etags, quote_etag
+from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import generics, status
+from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from pricing.api import serializers
+from pricing.api.plain import priced_basket_data
 from pricing.api.scope import call_scope
 from pricing.models import CampaignTarget
 from pricing.quotes import basket_quote
@@ -25,16 +28,30 @@ from pricing.selectors import (
     prices_lookup,
 )
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
+from retail.api.parsing import parse_input
+from retail.api.schema import ERROR
 from retail.errors import DomainError, TooManySkusError
+from retail.models import Language
 
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 NOT_MODIFIED = OpenApiResponse(description="The snapshot named in If-None-Match is current.")
 
 
-def _parse(serializer_class, data) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+def _parse(serializer_class, data, request) -> dict:
+    return parse_input(serializer_class, data, request=request)
+
+
+def _accepted_language(request) -> str | None:
+    """The supported language the Accept-Language header asks for, if it names one."""
+    header = request.headers.get("Accept-Language", "")
+    if not header:
+        return None
+    supported = {code for code, _name in Language.choices}
+    for code, _quality in parse_accept_lang_header(header):
+        primary = code.lower().split("-")[0]
+        primary = {"no": "nb", "nn": "nb"}.get(primary, primary)
+        if primary in supported:
+            return primary
+    return None
 
 
 class BasketPriceView(APIView):
@@ -57,7 +74,10 @@ class BasketPriceView(APIView):
             "(unknown_product, inactive_product), `lines.<i>.quantity` (invalid_quantity), "
             "`lines.<i>` (no_price), `coupons.<i>` (coupon_not_found, coupon_expired, ...). "
             "A valid coupon that gives nothing for this basket is reported under `coupons` "
-            "with status `not_applicable`, not as an error. A read: no Idempotency-Key."
+            "with status `not_applicable` and a `reason` code and `message`, not as an error. "
+            "`hints` (default 3, up to 20) are ranked by the discount they unlock; messages "
+            "are in `language`, else the Accept-Language header's, else the channel's. "
+            "A read: no Idempotency-Key."
         ),
         examples=[
             OpenApiExample(
@@ -74,7 +94,7 @@ class BasketPriceView(APIView):
         ],
     )
     def post(self, request):
-        data = _parse(serializers.BasketSerializer, request.data)
+        data = _parse(serializers.BasketSerializer, request.data, request)
         scope = call_scope(
             request,
             channel_code=data.get("channel", ""),
@@ -82,6 +102,9 @@ class BasketPriceView(APIView):
             customer_id=data.get("customer"),
         )
         lines = data["lines"]
+        language = (
+            data.get("language") or _accepted_language(request) or scope.channel.language or "en"
+        )
         quote = basket_quote(
             lines=[(line.get("sku") or line["gtin"], line["quantity"]) for line in lines],
             line_ids=[line.get("line_id") or str(i) for i, line in enumerate(lines)],
@@ -90,10 +113,12 @@ class BasketPriceView(APIView):
             customer=scope.customer,
             coupon_codes=data.get("coupons", ()),
             at=data.get("at"),
-            language=data.get("language"),
+            language=language,
             rules_version_given=data.get("rules_version"),
+            hint_limit=data.get("hints", serializers.DEFAULT_HINTS),
         )
-        return Response(serializers.PricedBasketSerializer(quote).data)
+        with translation.override(language):
+            return Response(priced_basket_data(quote))
 
 
 class PriceLookupView(APIView):
@@ -102,7 +127,13 @@ class PriceLookupView(APIView):
     @extend_schema(
         operation_id="pricing_prices_lookup",
         parameters=[serializers.PriceLookupRequestSerializer],
-        responses={200: serializers.PriceLookupSerializer, 400: ERROR, 403: ERROR, 404: ERROR},
+        responses={
+            200: serializers.PriceLookupSerializer,
+            400: ERROR,
+            403: ERROR,
+            404: ERROR,
+            422: ERROR,
+        },
         description=(
             "Per SKU: the price of one unit with its campaigns, the ordinary price, the EU "
             "Omnibus `prior_price` of the reduction in force (null without one) and the "
@@ -112,7 +143,7 @@ class PriceLookupView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params)
+        params = _parse(serializers.PriceLookupRequestSerializer, request.query_params, request)
         skus = [
             sku.strip()
             for value in request.query_params.getlist("sku")
@@ -127,7 +158,8 @@ class PriceLookupView(APIView):
             store_code=params.get("store", ""),
             customer_id=params.get("customer"),
         )
-        at = params.get("at") or timezone.now()
+        # Without ``at`` the selector prices for now and may answer from memory.
+        at = params.get("at")
         try:
             prices = prices_lookup(
                 skus=skus, channel=scope.channel, store=scope.store, customer=scope.customer, at=at
@@ -137,8 +169,13 @@ class PriceLookupView(APIView):
             if exc.field and exc.field.startswith("skus"):
                 exc.field = "sku" + exc.field.removeprefix("skus")
             raise
-        body = {"at": at, "currency": scope.channel.currency, "results": prices}
-        return Response(serializers.PriceLookupSerializer(body).data)
+        return Response(
+            {
+                "at": DateTimeField().to_representation(at or timezone.now()),
+                "currency": scope.channel.currency,
+                "results": [serializers.product_price_data(price) for price in prices],
+            }
+        )
 
 
 class CampaignListView(generics.ListAPIView):
@@ -158,7 +195,7 @@ class CampaignListView(generics.ListAPIView):
         ),
     )
     def get(self, request, *args, **kwargs):
-        params = _parse(serializers.CampaignListRequestSerializer, request.query_params)
+        params = _parse(serializers.CampaignListRequestSerializer, request.query_params, request)
         scope = call_scope(request, channel_code=params.get("channel", ""))
         queryset = (
             campaigns_for_channel(channel=scope.channel, at=params.get("at"))
@@ -194,6 +231,7 @@ class RulesSnapshotView(APIView):
             304: NOT_MODIFIED,
             400: ERROR,
             403: ERROR,
+            422: ERROR,
         },
         description=(
             "The `ETag` header is the snapshot's version. Send it back in `If-None-Match` "
@@ -202,7 +240,7 @@ class RulesSnapshotView(APIView):
         ),
     )
     def get(self, request):
-        params = _parse(serializers.RulesRequestSerializer, request.query_params)
+        params = _parse(serializers.RulesRequestSerializer, request.query_params, request)
         scope = call_scope(
             request, channel_code=params.get("channel", ""), store_code=params.get("store", "")
         )

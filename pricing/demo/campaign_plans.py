@@ -153,7 +153,7 @@ class _Planner:
             channels=channels,
             stores=stores,
             groups=groups,
-            max_applications=rng.choice((1, 2, 3)) if rng.random() < 0.1 else None,
+            max_applications=_cap(kind, rng.choice((1, 2, 3)) if rng.random() < 0.1 else None),
             params=params,
             targets=targets,
         )
@@ -266,6 +266,11 @@ class _Planner:
         threshold = _money(rng, (200, 300, 400, 500), currency)
         params = {"threshold_amount": threshold, "gift_product": gift.sku, "gift_quantity": 1}
         return f"Free {gift.name} when you spend {threshold} {currency}", params, ()
+
+
+def _cap(kind: str, cap: int | None) -> int | None:
+    """A cap where it means something: a spend discount or a gift applies once per basket."""
+    return None if kind in BASKET_KINDS else cap
 
 
 def _country(currency: str) -> str:

@@ -14,7 +14,8 @@ The steps, each in its own module:
    unit, split over its units in whole minor units (largest remainder).
 5. Here: lines, discounts per line and campaign (basket-level ones included,
    already allocated), what each unit pays, each application with the units
-   that formed it, each campaign's total, totals, VAT per rate, coupons, hints.
+   that formed it, each campaign's total, totals, VAT per rate; ``hints``
+   (ranked, structured) and ``coupons`` (why a valid one gave nothing).
 
 Money invariants: every unit price is a whole number of minor units, so a
 line's total is exact, ``line.total == line.base_total - sum(its discounts)``
@@ -26,9 +27,11 @@ the lines and the breakdown agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
-from pricing.engine.hints import hints_build
+from pricing.engine.coupons import coupons_report
+from pricing.engine.hints import hints_by_offer, rank_hints
 from pricing.engine.offers import Basket, offers_prepare, state_total
 from pricing.engine.scope import best_base_price
 from pricing.engine.search import Applied, offers_apply
@@ -37,7 +40,6 @@ from pricing.engine.types import (
     BasketLine,
     CampaignApplication,
     CampaignTotal,
-    CouponResult,
     Discount,
     PricedBasket,
     PricedLine,
@@ -94,7 +96,18 @@ def price_basket(
                 unit_paid=_unit_paid(state[index]),
             )
         )
-    applied_ids = {item.offer.rule.campaign_id for item in applied}
+    applied_by_offer = {item.offer: item for item in applied}
+    hints = hints_by_offer(
+        # Coupon reasons read their campaigns' hints even when no hint is asked for.
+        offers=offers
+        if context.hint_limit > 0
+        else [o for o in offers if o.rule.campaign_id in context.unlocked_campaign_ids],
+        state=state,
+        applied=applied_by_offer,
+        basket=basket,
+        rules=rules,
+        context=context,
+    )
     subtotal = sum((line.base_total for line in priced), ZERO)
     total = sum((line.total for line in priced), ZERO)
     return PricedBasket(
@@ -104,18 +117,9 @@ def price_basket(
         discount_total=subtotal - total,
         total=total,
         vat=_vat_breakdown(priced),
-        hints=hints_build(
-            offers=offers,
-            state=state,
-            applied={item.offer: item for item in applied},
-            basket=basket,
-            products=rules.products,
-        ),
-        coupons=tuple(
-            CouponResult(code=code, applied=True)
-            if campaign_id in applied_ids
-            else CouponResult(code=code, applied=False, reason="not_applicable")
-            for code, campaign_id in context.coupon_campaigns
+        hints=rank_hints(hints, context.hint_limit),
+        coupons=coupons_report(
+            context=context, rules=rules, offers=offers, applied=applied, hints=hints
         ),
         applied_campaigns=tuple(item.offer.rule.code for item in applied),
         applications=tuple(
@@ -227,6 +231,8 @@ def unit_offer_price(
     The campaign price is what a basket holding just this one unit would cost;
     raises like :func:`price_basket` (the line is ``lines.0``).
     """
+    if context.hint_limit:
+        context = replace(context, hint_limit=0)  # a listing shows no hints
     basket = price_basket(
         lines=(BasketLine(line_id="1", product_id=product_id, quantity=1),),
         context=context,
@@ -247,6 +253,7 @@ def unit_offer_prices(
     price are left out of the answer.
     """
     known = [pid for pid in dict.fromkeys(product_ids) if pid in rules.products]
+    context = replace(context, hint_limit=0)
     places = minor_units(context.currency)
     listing = Basket(
         currency=context.currency,

@@ -10,8 +10,9 @@ Per-unit kinds live here; group kinds (multibuy, mix & match, bundle) in
 ``spend``.
 
 ``max_applications`` caps, per basket: units for per-unit kinds (the most
-expensive units first), groups for group kinds, sets for bundles.  A spend
-threshold or a gift applies once per basket.
+expensive units first), groups for group kinds, sets for bundles, steps for
+a repeating spend threshold.  Any other spend threshold and a gift apply
+once per basket (validation refuses a cap on them; the engine ignores one).
 
 Each kind also gives :meth:`Kind.bound`: the most the campaign could still
 save after other campaigns have run on the same units (they only take units

@@ -221,7 +221,7 @@ def _evaluate(offer: Offer, state: State, basket: Basket) -> Evaluation:
         if discount > 0:
             rounded.append((application, discount))
             saving += discount * application.times
-            times += application.times
+            times += application.times * application.steps
     bound = offer.kind.bound(offer.rule, pool, saving)
     return Evaluation(tuple(rounded), saving, bound, times)
 

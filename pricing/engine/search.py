@@ -66,6 +66,7 @@ class Applied:
     by_line: dict[int, Decimal]
     times: int
     uses: list[Use]
+    before: State | None = None  # the state it applied to (hints measure spend on it)
 
 
 class _Budget:
@@ -112,8 +113,9 @@ def offers_apply(state: State, offers: list[Offer], basket: Basket) -> tuple[Sta
         if evaluation.saving > 0:
             by_line: dict[int, Decimal] = {}
             uses: list[Use] = []
+            before = state
             state = evaluator.apply(offer, evaluation, state, by_line, uses)
-            applied.append(Applied(offer, by_line, evaluation.times, uses))
+            applied.append(Applied(offer, by_line, evaluation.times, uses, before))
     return state, applied
 
 

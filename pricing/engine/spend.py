@@ -5,7 +5,11 @@ units the campaign may take under its stacking policy is its qualifying spend;
 when it reaches ``threshold_amount`` those units get ``amount`` off (never more
 than they cost) or ``percent`` off, spread over them by price.  A compound
 threshold may take best-price units too; exclusively discounted units never
-count.  It applies once per basket, after every line-level campaign.
+count.  It applies once per basket, after every line-level campaign.  With no
+target of its own it takes the whole basket ("10 % off the basket").  With
+``repeats`` it gives ``amount`` off per full ``threshold_amount`` of spend
+("5.00 off per 30.00 spent"), at most ``max_applications`` steps, never more
+than the spend; the steps are one application (they share the same units).
 
 Gift with purchase: when the target units that count (all but exclusively
 discounted ones, and not the gift units themselves) reach ``threshold_amount``
@@ -40,7 +44,13 @@ class SpendThreshold(Kind):
         spend = amount_of(units)
         if not self.within_reach(campaign, spend):
             return []
-        if campaign.percent:
+        steps = 1
+        if campaign.repeats:
+            steps = spend_steps(campaign, spend)
+            if not steps or not campaign.amount:
+                return []
+            discount = min(campaign.amount * steps, spend)
+        elif campaign.percent:
             discount = quantize(spend * min(campaign.percent, HUNDRED) / HUNDRED, pool.currency)
         elif campaign.amount:
             discount = min(campaign.amount, spend)
@@ -48,11 +58,23 @@ class SpendThreshold(Kind):
             return []
         if discount <= 0:
             return []
-        return [Application(tuple(Take(u, u.count, u.price) for u in units), discount)]
+        takes = tuple(Take(u, u.count, u.price) for u in units)
+        return [Application(takes, discount, steps=steps)]
 
     def within_reach(self, campaign, spend):
         """Whether ``spend`` reaches the threshold (and is anything at all)."""
         return spend > 0 and spend >= (campaign.threshold_amount or ZERO)
+
+
+def spend_steps(campaign, spend) -> int:
+    """Full ``threshold_amount`` steps in ``spend`` of a repeating threshold, capped."""
+    threshold = campaign.threshold_amount
+    if not threshold or threshold <= 0:
+        return 0
+    steps = int(spend // threshold)
+    if campaign.max_applications is not None:
+        steps = min(steps, campaign.max_applications)
+    return max(steps, 0)
 
 
 class GiftWithPurchase(Kind):

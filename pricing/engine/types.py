@@ -131,10 +131,36 @@ class CampaignRule:
     gift_product_id: int | None = None
     gift_quantity: int = 1
     components: tuple[Target, ...] = ()
+    # spend_threshold: ``amount`` off per full ``threshold_amount`` spent, up to
+    # ``max_applications`` steps ("5.00 off per 30.00 spent").
+    repeats: bool = False
 
     def text(self, language: str) -> str:
         texts = dict(self.receipt_text)
         return texts.get(language) or texts.get("en") or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Named:
+    """Something a campaign targets, as a customer would read it: code (SKU) and name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class References:
+    """Names of what the campaigns target, for hints and coupon reasons.
+
+    ``addable``: products not in the basket that a hint may ask to add
+    (a bundle's missing component, a gift), only when active; their prices
+    are in ``Rules.prices`` (so "sold in this channel and store" is the
+    ordinary base-price rule).  Keys of ``names`` are ("product" | "category"
+    | "brand" | "set", id).
+    """
+
+    addable: frozenset[int] = frozenset()
+    names: dict[tuple[str, int], Named] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +170,7 @@ class Rules:
     products: dict[int, ProductInfo]
     prices: tuple[PriceRule, ...]
     campaigns: tuple[CampaignRule, ...]
+    references: References = field(default_factory=References)
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +188,8 @@ class PricingContext:
     unlocked_campaign_ids: frozenset[int] = frozenset()
     # code -> campaign id, for reporting per presented coupon whether it applied
     coupon_campaigns: tuple[tuple[str, int], ...] = ()
+    # At most this many hints, the most valuable first.
+    hint_limit: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,21 +240,101 @@ class VatLine:
     vat: Decimal
 
 
+# Hint kinds
+ADD_QUANTITY = "add_quantity"  # more units of a product (or from a set, category, brand)
+COMPLETE_BUNDLE = "complete_bundle"  # the missing component of a bundle
+SPEND_MORE = "spend_more"  # more spend on the target (or the basket)
+ADD_GIFT = "add_gift"  # the gift is earned but not in the basket
+
+# Target types of a hint or a coupon reason
+TARGET_PRODUCT = "product"
+TARGET_CATEGORY = "category"
+TARGET_BRAND = "brand"
+TARGET_SET = "set"
+TARGET_BASKET = "basket"
+
+# What a hint's reward is, so a message can say it ("3 for 2", "10% off", "a free mug")
+REWARD_FREE_UNITS = "free_units"  # ``size`` for ``pay``
+REWARD_GROUP_PRICE = "group_price"  # ``size`` for ``price``
+REWARD_CHEAPEST_PERCENT = "cheapest_percent"  # ``percent`` off the cheapest of ``size``
+REWARD_PERCENT = "percent"  # ``percent`` off
+REWARD_AMOUNT = "amount"  # ``price`` off (a repeating step: ``another`` is true)
+REWARD_BUNDLE = "bundle"  # the set for ``price``
+REWARD_GIFT = "gift"  # ``quantity`` x ``target``/gift free
+
+
+@dataclass(frozen=True, slots=True)
+class HintTarget:
+    """What to add or spend on: ``type`` is one of the TARGET_* values; ``code`` is the
+    SKU or the category, brand or set code (empty for the basket)."""
+
+    type: str
+    code: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HintReward:
+    """What the customer gets: ``amount`` is the discount unlocked (for ranking and
+    showing), the rest says the deal in words (see the REWARD_* values)."""
+
+    kind: str
+    amount: Decimal
+    size: int | None = None
+    pay: int | None = None
+    price: Decimal | None = None
+    percent: Decimal | None = None
+    gift: HintTarget | None = None
+    quantity: int = 1
+    another: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Hint:
-    """A nudge: ``missing_quantity`` more items or ``missing_amount`` more spend gets a deal."""
+    """A nudge the customer can act on: add ``missing_quantity`` of ``target`` or
+    spend ``missing_amount`` more on it to get ``reward``.  Structured only: the
+    message is rendered in the customer's language outside the engine."""
 
+    kind: str
     campaign_code: str
-    message: str
+    target: HintTarget
+    reward: HintReward
     missing_quantity: int | None = None
     missing_amount: Decimal | None = None
+    campaign_name: str = ""
+
+
+# Why a valid coupon gave nothing
+COUPON_NO_ITEMS = "no_qualifying_items"
+COUPON_SPEND_SHORT = "spend_short"
+COUPON_QUANTITY_SHORT = "quantity_short"
+COUPON_BETTER_OFFER = "better_offer_applies"
+COUPON_OTHER_CHANNEL = "other_channel"
+COUPON_OTHER_STORE = "other_store"
+COUPON_CUSTOMER_GROUP = "customer_group"
+COUPON_OTHER_CURRENCY = "other_currency"
+COUPON_NOT_STARTED = "not_started"
+COUPON_ENDED = "ended"
+COUPON_NOT_APPLICABLE = "not_applicable"
 
 
 @dataclass(frozen=True, slots=True)
 class CouponResult:
+    """A presented, valid coupon: ``applied``, or ``reason`` (a COUPON_* code) why not.
+
+    ``targets``: what the offer applies to (for "nothing in the basket is part
+    of the offer"); ``hint``: how far the basket is (spend or quantity short);
+    ``by``: the campaigns that took its items instead (a better offer).
+    """
+
     code: str
     applied: bool
-    reason: str = ""  # e.g. "not_applicable" when valid but nothing in the basket qualifies
+    reason: str = ""
+    targets: tuple[HintTarget, ...] = ()
+    hint: Hint | None = None
+    by: tuple[str, ...] = ()
+    valid_from: datetime | None = None
+    valid_to: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

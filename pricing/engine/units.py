@@ -102,6 +102,9 @@ class Application(NamedTuple):
     takes: tuple[Take, ...]
     discount: Decimal
     times: int = 1
+    # Uses the one discount stands for (a repeating spend threshold's steps on the
+    # same units), counted in the campaign's total of applications.
+    steps: int = 1
 
 
 class Pool(NamedTuple):

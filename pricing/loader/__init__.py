@@ -8,15 +8,19 @@ the database holds:
 1. the products (with their product sets, aggregated in a sub-select);
 2. the ancestors of their categories and the VAT rates of their classes in
    the market (store, else channel), tagged rows of one statement;
-3. the price list entries in force for them in the context's currency;
-4. the campaigns in force whose targets reference them, their categories,
+3. the campaigns in force whose targets reference them, their categories,
    brands or sets, plus basket-wide thresholds and gifts, with their targets
-   packed into one column.
+   packed into one column, and presented coupons' campaigns;
+4. the price list entries in force for the products in the context's
+   currency, with (tagged rows of the same statement) the prices and names
+   of what the campaigns' hints and coupon reasons name
+   (``pricing.loader.references``).
 
 ``pricing.selectors.basket_price`` resolves SKUs and GTINs with step 1, so a
-basket costs five queries.  Scope (channels, stores, customer groups) and
-coupon locks are filtered in Python on the loaded rows; the engine checks them
-again, so the rules stay correct if someone builds them by hand.
+basket costs five queries.  Scope (channels,
+stores, customer groups) and coupon locks are filtered in Python on the loaded
+rows; the engine checks them again, so the rules stay correct if someone builds
+them by hand.
 """
 
 from pricing.loader.campaigns import campaign_targets

@@ -54,6 +54,7 @@ _CAMPAIGN_COLUMNS = (
     "threshold_amount",
     "gift_product_id",
     "gift_quantity",
+    "repeats",
 )
 # Target columns packed as "group:quantity:exclude:<p|c|b|s><id>".
 _TARGET_KINDS = {"p": "product", "c": "category", "b": "brand", "s": "product_set"}
@@ -88,18 +89,21 @@ def _campaigns_sql(vendor: str, *, wide_given: bool) -> str:
             f"AND o.{group} = 0 AND NOT o.exclude)"
         )
         wide_column = f"(SELECT {joined(vendor, 'id')} FROM wide)"  # noqa: S608
-    # Candidates come from the indexed target columns, the gift product's index and the
-    # basket-wide list; CROSS JOIN keeps SQLite from scanning all active campaigns instead.
+    # Candidates come from the indexed target columns, the gift product's index, the
+    # basket-wide list and the campaigns of presented coupons; CROSS JOIN keeps SQLite
+    # from scanning all active campaigns instead.
     return (
         f"WITH wide(id) AS ({wide}), candidate(id) AS ({touching} "  # noqa: S608
         f"UNION SELECT id FROM pricing_campaign WHERE kind = {gift} "
-        f"AND {in_list(vendor, 'gift_product_id')} UNION SELECT id FROM wide) "
+        f"AND {in_list(vendor, 'gift_product_id')} UNION SELECT id FROM wide "
+        f"UNION SELECT id FROM pricing_campaign WHERE {in_list(vendor, 'id')}) "
         f"SELECT {columns}, {scope_columns(vendor, 'campaign', 'c.id')}, "
         f"(SELECT {joined(vendor, packed)} FROM pricing_campaigntarget t "
         f"WHERE t.campaign_id = c.id), {wide_column} "
         "FROM candidate CROSS JOIN pricing_campaign c WHERE c.id = candidate.id "
         f"AND c.status = {active} AND c.valid_from <= %s "
-        "AND (c.valid_to IS NULL OR c.valid_to > %s) AND (c.currency = '' OR c.currency = %s) "
+        "AND (c.valid_to IS NULL OR c.valid_to > %s) AND (c.currency = '' OR c.currency = %s "
+        f"OR {in_list(vendor, 'c.id')}) "
         "ORDER BY c.priority DESC, c.code"
     )
 
@@ -158,7 +162,10 @@ def campaigns_load(
     products, their categories, brands or sets (the target columns are
     indexed, so the cost follows the basket, not the number of campaigns);
     by being basket-wide (a threshold or gift kind without a group-0 include
-    target); or by giving one of the products as its gift.  Ordered by
+    target); by giving one of the products as its gift; or by being the
+    campaign of a presented coupon (``context.unlocked_campaign_ids``), which
+    is kept even out of scope or in another currency so the engine can say
+    why it does not apply.  Ordered by
     priority (highest first), then code.
 
     ``revision`` is the rules revision token read with the products
@@ -177,6 +184,7 @@ def campaigns_load(
     if not products:
         return ()
     product_ids = list_param({p.product_id for p in products})
+    unlocked_ids = list_param(sorted(context.unlocked_campaign_ids))
     at = at_param(context.at)
     cache = (
         _cache_for(revision) if revision is not None and not connection.in_atomic_block else None
@@ -195,9 +203,11 @@ def campaigns_load(
                 list_param({p.brand_id for p in products if p.brand_id is not None}),
                 list_param(set().union(*(p.set_ids for p in products))),
                 product_ids,
+                unlocked_ids,
                 at,
                 at_param(since) if since is not None else at,
                 context.currency,
+                unlocked_ids,
             ],
         )
         rows = cursor.fetchall()
@@ -209,7 +219,9 @@ def campaigns_load(
         known.clear()
     campaigns = []
     for row in rows:
-        if (row[10] and row[0] not in unlocked) or not in_scope(row[21], row[22], row[23], context):
+        if row[0] in unlocked:
+            pass  # out of scope too: the engine says why its coupon does not apply
+        elif row[10] or not in_scope(row[22], row[23], row[24], context):
             continue
         rule = known.get(row[0])
         if rule is None:
@@ -297,6 +309,7 @@ def _campaign_rule(row) -> CampaignRule:
         threshold_amount,
         gift_product_id,
         gift_quantity,
+        repeats,
         channels,
         stores,
         groups,
@@ -341,4 +354,5 @@ def _campaign_rule(row) -> CampaignRule:
         gift_product_id=gift_product_id,
         gift_quantity=gift_quantity,
         components=components,
+        repeats=bool(repeats),
     )

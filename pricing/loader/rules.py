@@ -7,9 +7,10 @@ from datetime import datetime
 
 from django.db import connection
 
-from pricing.engine.types import PriceRule, PricingContext, ProductInfo, Rules
+from pricing.engine.types import PriceRule, PricingContext, ProductInfo, References, Rules
 from pricing.loader.campaigns import campaigns_load
 from pricing.loader.products import ProductRow, product_rows_by_ids, products_build
+from pricing.loader.references import Wanted, names_sql_branches, references_build
 from pricing.loader.scope import codes_of, ids_of, in_scope, scope_columns
 from pricing.loader.sql import at_param, in_list, list_param, statement, to_datetime, to_decimal
 
@@ -43,49 +44,75 @@ def rules_load_for_rows(
 ) -> Rules:
     """``rules_load`` for product rows already fetched (``pricing.loader.products``); 3 queries.
 
+    The campaigns come before the prices: the price query also reads the
+    prices and names of what the campaigns' hints may ask to add
+    (``Rules.references``, see ``pricing.loader.references``).
+
     With ``campaigns_since``, ``Rules.campaigns`` also holds the campaigns in
     force at some moment since then (see ``campaigns_load``).
     """
     products, revision = products_build(rows, context=context)
     if not products:
         return Rules(products={}, prices=(), campaigns=())
-    return Rules(
-        products=products,
-        prices=prices_load(products=products, context=context),
-        campaigns=campaigns_load(
-            products=products.values(),
-            context=context,
-            revision=revision,
-            since=campaigns_since,
-        ),
+    campaigns = campaigns_load(
+        products=products.values(), context=context, revision=revision, since=campaigns_since
     )
+    prices, references = prices_load(
+        products=products,
+        context=context,
+        wanted=Wanted(basket=products, campaigns=campaigns, context=context),
+    )
+    return Rules(products=products, prices=prices, campaigns=campaigns, references=references)
 
 
 def _prices_sql(vendor: str) -> str:
     return (
-        "SELECT e.product_id, e.amount, e.valid_from, e.valid_to, l.code, l.priority, "  # noqa: S608
-        f"{scope_columns(vendor, 'pricelist', 'l.id')} "
+        "SELECT 'e', e.product_id, l.code, NULL, NULL, e.amount, e.valid_from, e.valid_to, "  # noqa: S608
+        f"l.priority, {scope_columns(vendor, 'pricelist', 'l.id')} "
         "FROM pricing_pricelistentry e JOIN pricing_pricelist l ON l.id = e.price_list_id "
         f"WHERE {in_list(vendor, 'e.product_id')} AND l.is_active AND l.currency = %s "
         "AND e.valid_from <= %s AND (e.valid_to IS NULL OR e.valid_to > %s) "
-        "ORDER BY e.product_id, l.priority DESC, l.code"
+        f"{names_sql_branches(lambda column: in_list(vendor, column))} "
+        "ORDER BY 1, 2, 9 DESC, 3"
     )
 
 
 def prices_load(
-    *, products: dict[int, ProductInfo], context: PricingContext
-) -> tuple[PriceRule, ...]:
-    """Return the entries in force at ``context.at`` in active lists of its currency; one query."""
+    *,
+    products: dict[int, ProductInfo],
+    context: PricingContext,
+    wanted: Wanted | None = None,
+) -> tuple[tuple[PriceRule, ...], References]:
+    """Return the entries in force at ``context.at`` in active lists of its currency, and
+    what ``wanted`` names (see ``pricing.loader.references``); one query.
+
+    ``wanted`` adds the prices of the products a hint may ask to add.
+    """
+    wanted = wanted or Wanted(basket=products, campaigns=(), context=context)
     at = at_param(context.at)
     with connection.cursor() as cursor:
         cursor.execute(
             statement("prices", _prices_sql),
-            [list_param(products), context.currency, at, at],
+            [
+                list_param(sorted({*products, *wanted.addable})),
+                context.currency,
+                at,
+                at,
+                list_param(sorted(wanted.named)),
+                list_param(sorted(wanted.groups["c"])),
+                list_param(sorted(wanted.groups["b"])),
+                list_param(sorted(wanted.groups["s"])),
+            ],
         )
         rows = cursor.fetchall()
     rules = []
-    for product_id, amount, valid_from, valid_to, code, priority, channels, stores, groups in rows:
-        if not in_scope(channels, stores, groups, context):
+    names = []
+    for row in rows:
+        if row[0] != "e":
+            names.append(row)
+            continue
+        _, product_id, code, _, _, amount, valid_from, valid_to, priority, *scope = row
+        if not in_scope(*scope, context):
             continue
         rules.append(
             PriceRule(
@@ -95,9 +122,9 @@ def prices_load(
                 amount=to_decimal(amount),
                 valid_from=to_datetime(valid_from),
                 valid_to=to_datetime(valid_to),
-                channel_ids=ids_of(channels),
-                store_ids=ids_of(stores),
-                group_codes=codes_of(groups),
+                channel_ids=ids_of(scope[0]),
+                store_ids=ids_of(scope[1]),
+                group_codes=codes_of(scope[2]),
             )
         )
-    return tuple(rules)
+    return tuple(rules), references_build(names, wanted)

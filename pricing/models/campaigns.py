@@ -1,5 +1,6 @@
 """Campaigns: kinds, stacking, scope, validity, and what they target."""
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -26,7 +27,7 @@ class CampaignKind(models.TextChoices):
     MULTIBUY = "multibuy", _("Multibuy (buy N pay M / N for a price)")
     MIX_MATCH = "mix_match", _("Mix & match across a set")
     BUNDLE = "bundle", _("Bundle (A + B + C for a price)")
-    SPEND_THRESHOLD = "spend_threshold", _("Spend threshold")
+    SPEND_THRESHOLD = "spend_threshold", _("Basket or spend discount")
     GIFT_WITH_PURCHASE = "gift_with_purchase", _("Gift with purchase")
 
 
@@ -64,28 +65,26 @@ class Campaign(models.Model):
     Kind = CampaignKind
     Stacking = StackingPolicy
 
-    code = models.CharField(
-        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
-    )
-    name = models.CharField(max_length=200, verbose_name=_("name"))
+    code = models.CharField(_("code"), max_length=32, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
     receipt_text = models.JSONField(
+        _("receipt text"),
         default=dict,
         blank=True,
         help_text=_('Per language, e.g. {"da": "3 for 2", "en": "3 for 2"}.'),
-        verbose_name=_("receipt text"),
     )
-    kind = models.CharField(max_length=24, choices=CampaignKind.choices, verbose_name=_("kind"))
+    kind = models.CharField(_("kind"), max_length=24, choices=CampaignKind.choices)
     status = models.CharField(
-        max_length=8, choices=Status.choices, default=Status.DRAFT, verbose_name=_("status")
+        _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
     currency = models.CharField(
+        _("currency"),
         max_length=3,
         choices=Currency.choices,
         blank=True,
         help_text=_(
             "Required when the campaign has amounts; a percent campaign may leave it empty."
         ),
-        verbose_name=_("currency"),
     )
     channels = models.ManyToManyField(
         Channel, blank=True, related_name="+", verbose_name=_("channels")
@@ -94,57 +93,74 @@ class Campaign(models.Model):
     customer_groups = models.ManyToManyField(
         CustomerGroup, blank=True, related_name="+", verbose_name=_("customer groups")
     )
-    valid_from = models.DateTimeField(verbose_name=_("valid from"))
-    valid_to = models.DateTimeField(null=True, blank=True, verbose_name=_("valid to"))
+    valid_from = models.DateTimeField(_("valid from"))
+    valid_to = models.DateTimeField(_("valid to"), null=True, blank=True)
     priority = models.IntegerField(
-        default=0, help_text=_("Higher is applied first."), verbose_name=_("priority")
+        _("priority"), default=0, help_text=_("Higher is applied first.")
     )
     stacking = models.CharField(
+        _("stacking"),
         max_length=16,
         choices=StackingPolicy.choices,
         default=StackingPolicy.BEST_PRICE,
-        verbose_name=_("stacking"),
     )
     max_applications = models.PositiveIntegerField(
+        _("max applications"),
         null=True,
         blank=True,
-        help_text=_("Per basket; empty means unlimited."),
-        verbose_name=_("max applications"),
+        help_text=_(
+            "Per basket; empty means unlimited. Counts units (percent, amount, fixed price; "
+            "most expensive first), groups (multibuy, mix & match), sets (bundle) or steps "
+            "(a repeating spend discount)."
+        ),
     )
-    requires_coupon = models.BooleanField(default=False, verbose_name=_("requires coupon"))
+    requires_coupon = models.BooleanField(_("requires a coupon code"), default=False)
     percent = models.DecimalField(
+        _("percent"),
         max_digits=5,
         decimal_places=2,
         null=True,
         blank=True,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
-        verbose_name=_("percent"),
+        help_text=_("The percent off (for mix & match: off the cheapest unit of a group)."),
     )
     amount = _money(
-        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("amount")
+        verbose_name=_("amount"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The amount off (each unit, or the basket for a spend discount)."),
     )
     price = _money(
-        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("price")
+        verbose_name=_("price"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The price of each unit, of a group (3 for 100.00) or of a bundle."),
     )
     buy_quantity = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name=_("buy quantity")
+        _("buy quantity"), null=True, blank=True, help_text=_("Units in a group: the 3 of 3 for 2.")
     )
     pay_quantity = models.PositiveIntegerField(
-        null=True, blank=True, verbose_name=_("pay quantity")
+        _("pay quantity"), null=True, blank=True, help_text=_("Units paid for: the 2 of 3 for 2.")
     )
     mix_benefit = models.CharField(
-        max_length=16, choices=MixBenefit.choices, blank=True, verbose_name=_("mix benefit")
+        _("mix & match benefit"), max_length=16, choices=MixBenefit.choices, blank=True
     )
     threshold_amount = _money(
-        null=True, blank=True, validators=[MinValueValidator(0)], verbose_name=_("threshold amount")
+        verbose_name=_("threshold amount"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("The spend that unlocks the discount or gift; empty means any spend."),
     )
     repeats = models.BooleanField(
+        _("repeats"),
         default=False,
         help_text=_(
             "Spend discount only: the amount comes off again for every further "
             "threshold spent (5.00 off per 30.00), up to 'max applications' times."
         ),
-        verbose_name=_("repeats"),
     )
     gift_product = models.ForeignKey(
         Product,
@@ -154,9 +170,11 @@ class Campaign(models.Model):
         related_name="+",
         verbose_name=_("gift product"),
     )
-    gift_quantity = models.PositiveIntegerField(default=1, verbose_name=_("gift quantity"))
-    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
-    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
+    gift_quantity = models.PositiveIntegerField(
+        _("gift quantity"), default=1, help_text=_("How many of the gift product are given.")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("campaign")
@@ -199,6 +217,20 @@ class Campaign(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
+    def clean(self):
+        """Refuse settings the campaign's kind does not allow (``pricing.validation``).
+
+        The targets are checked where they are known with the campaign: the
+        admin's target inline, the import and ``campaigns_bulk_upsert``.
+        """
+        from pricing.validation import campaign_problems, campaign_values
+
+        problems = campaign_problems(values=campaign_values(self), targets=None)
+        if problems:
+            raise ValidationError(
+                {p.field: ValidationError(p.message, code=p.code) for p in problems}
+            )
+
 
 class CampaignTarget(models.Model):
     """What a campaign applies to: a product, category (with sub-categories), brand or set.
@@ -210,9 +242,13 @@ class CampaignTarget(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
     )
-    group = models.PositiveSmallIntegerField(default=0, verbose_name=_("group"))
-    quantity = models.PositiveIntegerField(default=1, verbose_name=_("quantity"))
-    exclude = models.BooleanField(default=False, verbose_name=_("exclude"))
+    group = models.PositiveSmallIntegerField(
+        _("group"), default=0, help_text=_("0: the campaign's own target; 1..n: bundle parts.")
+    )
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, help_text=_("Units of this bundle component in one set.")
+    )
+    exclude = models.BooleanField(_("exclude"), default=False)
     product = models.ForeignKey(
         Product,
         on_delete=models.CASCADE,

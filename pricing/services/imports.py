@@ -16,7 +16,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 
 from pricing.coupon_checks import coupon_code_normalise
-from pricing.errors import CouponCodeExistsError, InvalidCouponCodeError
+from pricing.errors import CampaignInvalidError, CouponCodeExistsError, InvalidCouponCodeError
 from pricing.models import (
     Campaign,
     CampaignTarget,
@@ -24,6 +24,7 @@ from pricing.models import (
 )
 from pricing.services.coupons import CODE_FORMAT
 from pricing.services.revision import rules_revision_bump
+from pricing.validation import TargetSpec, campaign_problems
 from retail import locking
 
 BATCH = 1000
@@ -44,6 +45,7 @@ CAMPAIGN_FIELDS = (
     "price",
     "buy_quantity",
     "pay_quantity",
+    "mix_benefit",
     "threshold_amount",
 )
 
@@ -62,6 +64,26 @@ class CampaignRow:
     brand_ids: frozenset[int] = frozenset()
     excluded_product_ids: frozenset[int] = frozenset()
 
+    def target_specs(self) -> list[TargetSpec]:
+        """The row's targets as ``pricing.validation`` reads them (all in group 0)."""
+        included = len(self.product_ids) + len(self.category_ids) + len(self.brand_ids)
+        return [TargetSpec()] * included + [TargetSpec(exclude=True)] * len(
+            self.excluded_product_ids
+        )
+
+
+def campaign_rows_check(rows: Sequence[CampaignRow]) -> None:
+    """Raise ``CampaignInvalidError`` naming ``rows.<i>.<field>`` for the first invalid row."""
+    for index, row in enumerate(rows):
+        problems = campaign_problems(values=row.values, targets=row.target_specs())
+        if problems:
+            problem = problems[0]
+            raise CampaignInvalidError(
+                problem.message,
+                field=f"rows.{index}.{problem.field}",
+                extra={"campaign": row.code, "reason": problem.code},
+            )
+
 
 @dataclass
 class CampaignBulkResult:
@@ -77,9 +99,12 @@ def campaigns_bulk_upsert(
 
     An updated campaign gets exactly the row's scope and group-0 targets
     (other target groups are left alone).  Bumps the rules revision once.
-    Raises ``IntegrityError`` when a row breaks a database constraint (the
+    Raises ``CampaignInvalidError`` (naming ``rows.<i>.<field>``) when a row
+    breaks the campaign rules of ``pricing.validation``, before writing
+    anything; ``IntegrityError`` when a row breaks a database constraint (the
     caller checked the rows first).
     """
+    campaign_rows_check(rows)
     at = at or timezone.now()
     replace = replace or set()
     result = CampaignBulkResult()
@@ -211,6 +236,7 @@ __all__ = [
     "CampaignBulkResult",
     "CampaignRow",
     "CouponCodeRow",
+    "campaign_rows_check",
     "campaigns_bulk_upsert",
     "coupon_codes_bulk_create",
 ]

@@ -12,6 +12,7 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -44,8 +45,19 @@ def rules_revision_bump(*, at: datetime | None = None) -> None:
 
 
 def rules_revision_current() -> int:
-    """Return the current rules revision (0 before any change)."""
-    return RulesRevision.objects.filter(pk=_ROW).values_list("revision", flat=True).first() or 0
+    """Return the current rules revision (0 before any change).
+
+    One indexed read on every remembered price lookup and basket, so it skips
+    the ORM's query building (a tenth of the time on this path).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_REVISION_SQL, [_ROW])
+        row = cursor.fetchone()
+    return (row[0] if row else 0) or 0
+
+
+_TABLE, _PK = RulesRevision._meta.db_table, RulesRevision._meta.pk.column
+_REVISION_SQL = f"SELECT revision FROM {_TABLE} WHERE {_PK} = %s"  # noqa: S608
 
 
 # ---- the offline snapshot ---------------------------------------------------------------
@@ -265,6 +277,7 @@ def _campaign_json(campaign: Campaign) -> dict:
             "threshold_amount": _money(campaign.threshold_amount),
             "gift_sku": campaign.gift_product.sku if campaign.gift_product else None,
             "gift_quantity": campaign.gift_quantity,
+            "repeats": campaign.repeats,
         },
         "target": own_json,
         "components": [_target_json([t for t in targets if t.group == g]) for g in groups],

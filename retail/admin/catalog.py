@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from retail.admin.product_panels import product_summary_html
 from retail.admin.scoping import ScopedCountryFilter
 from retail.errors import InvalidGtinError
 from retail.gtin import gtin14
@@ -56,6 +57,7 @@ class ProductAdmin(admin.ModelAdmin):
     search_help_text = _("SKU, name or GTIN (EAN-13, UPC-A and GTIN-14 find the same item).")
     autocomplete_fields = ("brand", "category")
     readonly_fields = ("created_at", "updated_at")
+    change_form_template = "admin/retail/product/change_form.html"
     fieldsets = (
         (None, {"fields": ("sku", "name", "brand", "category", "is_active")}),
         (_("VAT and cost"), {"fields": ("vat_class", ("unit_cost_amount", "unit_cost_currency"))}),
@@ -65,6 +67,16 @@ class ProductAdmin(admin.ModelAdmin):
     inlines = [ProductGtinInline]
     # Counting every product on each page view is the slow part of a big changelist.
     show_full_result_count = False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The product's form, with the summary panels pricing and inventory register."""
+        product = self.get_object(request, object_id)
+        if product is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "product_summary": product_summary_html(request, product),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
         """Also match a scanned GTIN in any notation (UPC-A, EAN-13, GTIN-14) by its GTIN-14."""

@@ -1,8 +1,16 @@
-"""API-key authentication for channel clients (``Authorization: Api-Key <key>``)."""
+"""API-key authentication for channel clients (``Authorization: Api-Key <key>``).
 
+A key once checked is remembered by the web process until any key, client or
+channel changes (``retail.api.key_cache``).
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
 from django.utils.functional import cached_property
 from rest_framework import authentication, exceptions
 
+from retail.api import key_cache
 from retail.models import ApiClient, ApiClientKey
 
 KEYWORD = "Api-Key"
@@ -44,6 +52,24 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = key.strip()
         if not key:
             raise exceptions.AuthenticationFailed("No API key given after 'Api-Key'.")
+        digest = key_cache.memory.digest(key)
+        revision = key_cache.memory.revision()
+        known = key_cache.memory.get(digest, revision)
+        if known is not None:
+            if known.expires_at is not None and known.expires_at < timezone.now():
+                raise exceptions.AuthenticationFailed("This API key has expired.")
+            return ApiClientUser(known.client), known.client
+        client, expires_at = self._check(key)
+        if revision is not None:
+            key_cache.memory.put(digest, key_cache.Entry(revision, client, expires_at))
+        return ApiClientUser(client), client
+
+    @staticmethod
+    def _check(key: str) -> tuple[ApiClient, datetime | None]:
+        """The client of ``key`` and the key's expiry, looked up and its hash checked.
+
+        Raises ``AuthenticationFailed`` for an unknown, revoked, expired or disabled key.
+        """
         prefix, _, _ = key.partition(".")
         api_key = (
             ApiClientKey.objects.get_usable_keys()
@@ -58,7 +84,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         client = api_key.client
         if not client.is_active or not client.channel.is_active:
             raise exceptions.AuthenticationFailed("This API client is disabled.")
-        return ApiClientUser(client), client
+        return client, api_key.expiry_date
 
     def authenticate_header(self, request):
         return KEYWORD

@@ -18,6 +18,7 @@ from rest_framework.utils.encoders import JSONEncoder
 
 from retail.api.auth import request_client
 from retail.errors import IdempotencyKeyInvalidError, IdempotencyKeyRequiredError
+from retail.models import IdempotencyRecord
 from retail.services.idempotency import (
     Replay,
     idempotency_abandon,
@@ -161,3 +162,71 @@ def _keep(record, response) -> bool:
         # The view left the transaction unusable: keep nothing, let a retry run.
         return False
     return True
+
+
+def client_source_key(request, key: str) -> str:
+    """The ledger source key of ``key`` (an Idempotency-Key or a key the client names), per client.
+
+    ``api:<client id>:<key>`` for a key, ``user:<user id>:<key>`` for signed-in
+    staff: two clients that number their keys alike never meet in a ledger,
+    and a client naming another's key names nothing.  (Order services use
+    the same ``api:<client id>:`` namespace for returns and exchanges.)
+    """
+    client = request_client(request)
+    if client is not None:
+        return f"api:{client.pk}:{key}"
+    return f"user:{request.user.pk}:{key}"
+
+
+def legacy_source_key(request, key: str, *, path_prefix: str) -> str | None:
+    """The ledger key ``key`` had before keys were scoped per client, if this caller made it.
+
+    Rows written before then carry ``<channel code>:<key>`` (``staff:<key>``
+    for staff), shared by every client of the channel.  Such a row is the
+    caller's only while its own idempotency record of a successful POST
+    under ``key`` to a path under ``path_prefix`` is kept
+    (``API_IDEMPOTENCY_TTL``); after that, None and the old row is no
+    longer named through the API (its balance and ledger stay as they are).
+    """
+    client = request_client(request)
+    prefix = client.channel.code if client is not None else "staff"
+    made = IdempotencyRecord.objects.filter(
+        scope=request_scope(request),
+        key=key,
+        path__startswith=path_prefix,
+        response_status__in=(200, 201),
+    ).exists()
+    return f"{prefix}:{key}" if made else None
+
+
+def own_source_key(request, key: str) -> str:
+    """``key`` as the caller's ledger key: its own full source key is kept, a bare key scoped.
+
+    A client may name a ledger row by the Idempotency-Key it wrote it with
+    or by the ``source_key`` an answer showed it (``api:<its id>:<key>``);
+    the pre-scoping form ``<its channel code>:<key>`` is read as the bare key.
+    """
+    own = client_source_key(request, "")
+    if key.startswith(own):
+        return key
+    client = request_client(request)
+    legacy_prefix = f"{client.channel.code}:" if client is not None else "staff:"
+    if key.startswith(legacy_prefix):
+        key = key[len(legacy_prefix) :]
+    return client_source_key(request, key)
+
+
+def named_source_key(request, key: str, *, exists, path_prefix: str) -> str:
+    """The caller's ledger key for a row it names by ``key`` (a hold or a redemption of its own).
+
+    ``exists(source_key)`` says whether the row is there.  Another client's
+    key names nothing (the service then answers not found).  A row written
+    before keys were scoped per client is found while the caller's own
+    idempotency record proves it wrote it (``legacy_source_key``).
+    """
+    own = own_source_key(request, key)
+    if exists(own):
+        return own
+    bare = own[len(client_source_key(request, "")) :]
+    legacy = legacy_source_key(request, bare, path_prefix=path_prefix)
+    return legacy if legacy is not None and exists(legacy) else own

@@ -8,6 +8,16 @@ code that matches nothing is 400 on its field (``channel_not_found``,
 ``store_not_found``); a customer is named by the public id channels know
 them by (``customer_not_found``).
 
+Customers' data, by channel kind (``customer_readable``): a key reads only
+customers of its own market (``Customer.market``, the market of the channel
+they signed up in) and those its channel knows by an id of its own; any
+other is ``customer_not_found`` (404), so a key never learns that a
+customer of another market exists.  A till (POS) finds the
+customer in front of it by member number or card only, and sees no e-mail,
+phone, consents or other channels' ids (``customer_fields_for``); a webshop
+or app reads its signed-in customer by public id.  Signed-in HQ staff read
+everyone.
+
 Each app's ``api/scope.py`` keeps only what is its own (pricing's call
 scope, inventory's buffers and SKU lists, the orders a caller may see) and
 resolves the rest here.  Every helper costs at most one query.
@@ -135,3 +145,25 @@ def customer_get(public_id: uuid.UUID | None, *, field: str = "customer") -> Cus
     if customer is None:
         raise CustomerNotFoundError(field=field)
     return customer
+
+
+def customer_readable(request, customer: Customer) -> Customer:
+    """Return ``customer`` when the caller may read their data; else ``CustomerNotFoundError``.
+
+    A key reads the customers of its channel's market, and those its channel
+    knows by an external id of its own (an account there); HQ staff everyone.
+    """
+    client = request_client(request)
+    if (
+        client is not None
+        and customer.market != client.channel.country
+        and not customer.external_ids.filter(channel_id=client.channel_id).exists()
+    ):
+        raise CustomerNotFoundError()
+    return customer
+
+
+def is_till(request) -> bool:
+    """Whether the caller is a till or handheld (a key of a POS channel)."""
+    client = request_client(request)
+    return client is not None and client.channel.kind == Channel.Kind.POS

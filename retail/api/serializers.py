@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from retail.api.fields import WallClockTimeField
 from retail.models import (
     ApiClient,
     Channel,
@@ -29,12 +30,18 @@ class ChannelSerializer(serializers.ModelSerializer):
 
 
 class OpeningHoursSerializer(serializers.ModelSerializer):
+    opens_at = WallClockTimeField()
+    closes_at = WallClockTimeField()
+
     class Meta:
         model = OpeningHours
         fields = ["weekday", "opens_at", "closes_at"]
 
 
 class SpecialOpeningHoursSerializer(serializers.ModelSerializer):
+    opens_at = WallClockTimeField(allow_null=True)
+    closes_at = WallClockTimeField(allow_null=True)
+
     class Meta:
         model = SpecialOpeningHours
         fields = ["date", "is_closed", "opens_at", "closes_at", "note"]
@@ -121,7 +128,9 @@ class ExternalIdSerializer(serializers.ModelSerializer):
 class CustomerSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id")
     phone = serializers.CharField()
-    preferred_store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    preferred_store = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     consents = serializers.SerializerMethodField()
     groups = serializers.SerializerMethodField()
     external_ids = serializers.SerializerMethodField()
@@ -167,6 +176,13 @@ class CustomerSerializer(serializers.ModelSerializer):
             return []
         ids = customer.external_ids.filter(channel=channel).order_by("kind", "value")
         return ExternalIdSerializer(ids, many=True).data
+
+
+class TillCustomerSerializer(CustomerSerializer):
+    """The customer as a till sees them: who is at the counter, no e-mail, phone or consents."""
+
+    class Meta(CustomerSerializer.Meta):
+        fields = ["id", "member_number", "first_name", "last_name", "language", "groups"]
 
 
 class CustomerLookupSerializer(serializers.Serializer):
@@ -216,8 +232,10 @@ class CustomerCreateSerializer(serializers.Serializer):
 
 
 class ApiClientSerializer(serializers.ModelSerializer):
-    channel = ChannelSerializer()
-    store = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    channel = ChannelSerializer(allow_null=True, help_text="Null for a signed-in user.")
+    store = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True, help_text="A POS key's store."
+    )
 
     class Meta:
         model = ApiClient

@@ -1,7 +1,8 @@
 """Core API: channels, stores, products (read-only) and customers (lookup, sign-up)."""
 
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -10,12 +11,13 @@ from rest_framework.views import APIView
 from retail.api import filters, serializers
 from retail.api.auth import request_client
 from retail.api.idempotency import IdempotentMixin
-from retail.api.scope import call_channel
+from retail.api.schema import ERROR
+from retail.api.scope import call_channel, customer_readable, is_till
+from retail.api.throttling import ApiClientRateThrottle, GuessableIdentifierThrottle
+from retail.errors import CustomerIdentifierRequiredError
 from retail.models import Channel, Customer, Product, ProductGtin, Store
 from retail.selectors import customer_find
 from retail.services.customers import customer_create
-
-ERROR = OpenApiResponse(description="Error: {code, message, fields?, extra?}")
 
 
 class ChannelViewSet(viewsets.ReadOnlyModelViewSet):
@@ -60,6 +62,7 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
     serializer_class = serializers.CustomerSerializer
     pagination_class = None
     filter_backends = []
+    throttle_classes = [ApiClientRateThrottle, GuessableIdentifierThrottle]
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
@@ -89,7 +92,11 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
         responses={200: serializers.CustomerSerializer, 400: ERROR, 404: ERROR},
         description=(
             "Find the customer by exactly one identifier: member number, e-mail, phone, or "
-            "this channel's external id. A POST so that personal data stays out of URLs and logs."
+            "this channel's external id. A POST so that personal data stays out of URLs and logs. "
+            "A key finds only customers of its own market (`customer_not_found`, 404, for "
+            "others). A till (POS key) finds the customer at the counter by member number or "
+            "card (`external_id`) only, and is shown no e-mail, phone, consents or ids. "
+            "Throttled per client (`API_IDENTIFIER_RATES['member_lookup']`, then 429)."
         ),
     )
     @action(detail=False, methods=["post"], url_path="lookup")
@@ -97,14 +104,21 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
         data = serializers.CustomerLookupSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = {k: (str(v) if v else "") for k, v in data.validated_data.items()}
-        customer = customer_find(channel=call_channel(request), **values)
-        return Response(
-            serializers.CustomerSerializer(customer, context=self.get_serializer_context()).data
+        till = is_till(request)
+        if till and (values.get("email") or values.get("phone")):
+            raise CustomerIdentifierRequiredError(
+                _("A till finds a customer by member number or card.")
+            )
+        customer = customer_readable(
+            request, customer_find(channel=call_channel(request), **values)
         )
+        serializer = serializers.TillCustomerSerializer if till else serializers.CustomerSerializer
+        return Response(serializer(customer, context=self.get_serializer_context()).data)
 
-    # The lookup is a read; only create needs an Idempotency-Key.
+    # The lookup is a read; only create needs an Idempotency-Key.  Lookups are throttled.
     def initial(self, request, *args, **kwargs):
         self.idempotency_methods = ("POST",) if self.action == "create" else ()
+        self.throttle_scope = "member_lookup" if self.action == "lookup" else None
         super().initial(request, *args, **kwargs)
 
 

@@ -242,6 +242,7 @@ def seed_customers(*, ctx: SeedContext) -> None:
             phone=spec.phone if spec.phone not in phones else "",
             preferred_store_id=store_ids.get(spec.preferred_store),
             language=MARKETS_BY_COUNTRY[spec.country].language,
+            market=spec.country,
         )
         for consent in spec.consents:
             setattr(customer, f"{consent.kind}_marketing_consent", consent.withdrawn_at is None)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
 
 from retail.models.common import Language
@@ -59,6 +60,14 @@ class Customer(models.Model):
     )
     language = models.CharField(
         max_length=5, choices=Language.choices, default=Language.EN, verbose_name=_("language")
+    )
+    market = CountryField(
+        blank=True,
+        verbose_name=_("market"),
+        help_text=_(
+            "The market the customer belongs to (where they signed up): only that market's "
+            "channels read their data. Empty: only HQ."
+        ),
     )
     # Current consent state; the history is in CustomerConsentEvent.
     email_marketing_consent = models.BooleanField(

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from retail import locking
+from retail.api.key_cache import key_revision_bump
 from retail.models import ApiClient, ApiClientKey, Channel, Store
 
 # A rotated-out key keeps working this long, so a client can roll out the new key.
@@ -65,3 +66,5 @@ def api_key_rotate(
 def api_key_revoke(*, api_key: ApiClientKey) -> None:
     """Revoke ``api_key`` at once and for good."""
     ApiClientKey.objects.filter(pk=api_key.pk).update(revoked=True)
+    # An update sends no signal: every process forgets the keys it remembers.
+    key_revision_bump()

@@ -64,6 +64,9 @@ def customer_create(
 ) -> Customer:
     """Create a customer profile, its external id in ``channel`` and any consents given.
 
+    The customer belongs to the market of ``channel`` (else of the preferred
+    store): only that market's channels read their data.
+
     Raises ``CustomerExistsError`` (naming the field) when the e-mail, phone
     or external id already belongs to a customer; nothing is written then.
     """
@@ -95,6 +98,7 @@ def customer_create(
                 phone=phone,
                 language=language,
                 preferred_store=preferred_store,
+                market=_market(channel, preferred_store),
             )
             if external_id:
                 CustomerExternalId.objects.create(
@@ -117,3 +121,10 @@ def customer_create(
         # Lost a race with a concurrent sign-up for the same identifier.
         raise CustomerExistsError() from exc
     return customer
+
+
+def _market(channel, preferred_store) -> str:
+    """The market a new customer belongs to: the signing-up channel's, else the store's."""
+    if channel is not None:
+        return str(channel.country)
+    return str(preferred_store.country) if preferred_store is not None else ""

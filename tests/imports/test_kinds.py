@@ -160,7 +160,7 @@ def test_campaigns_import_errors_name_row_and_column(django_capture_on_commit_ca
     messages = [e["message"] for e in run.errors]
     assert "row 2, column 'offer': 'x' is not a number" in messages
     assert "row 3, column 'products': 'NOPE' is not known" in messages
-    assert "row 3, column 'currency': is required when the offer has amounts" in messages
+    assert "row 3, column 'currency': A campaign with amounts needs a currency." in messages
     assert not Campaign.objects.exists()
 
 

@@ -63,7 +63,8 @@ def test_reservation_create_reserves_and_a_retry_replays(chain, web):
     assert level(chain.cph, chain.jacket).reserved == 2
     assert Reservation.objects.count() == 2
     held = Reservation.objects.get(product=chain.jacket)
-    assert held.reference == "WEB-DK:1001"  # kept apart from other channels' "1001"
+    # kept apart from other channels' and other clients' "1001"
+    assert held.reference.startswith("WEB-DK:client-") and held.reference.endswith(":1001")
     assert held.expires_at - held.created_at == timedelta(minutes=90)
     assert_ledger_holds()
 
@@ -217,3 +218,20 @@ def test_reservation_extend_a_released_reservation_conflicts(chain, web):
     response = web.post(f"{BASE}/reservations/5001/extend/", {"ttl_minutes": 30}, format="json")
     assert response.status_code == 409
     assert response.json()["code"] == "reservation_not_active"
+
+
+def test_reservation_extend_expires_at_without_offset_is_the_stores_local_time(chain, web):
+    _reserve_via(web, "4101")
+    store_zone = chain.cph.tz
+    local = (
+        (timezone.now() + timedelta(days=1))
+        .astimezone(store_zone)
+        .replace(microsecond=0, tzinfo=None)
+    )
+
+    response = web.post(
+        f"{BASE}/reservations/4101/extend/", {"expires_at": local.isoformat()}, format="json"
+    )
+
+    assert response.status_code == 200, response.json()
+    assert Reservation.objects.get().expires_at == local.replace(tzinfo=store_zone)

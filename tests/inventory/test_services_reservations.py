@@ -151,13 +151,20 @@ def test_stock_reserve_rejects_a_ttl_that_is_not_positive():
         reserve(store, product, ttl=timedelta(0))
 
 
-def test_stock_reserve_ignores_channel_buffers_physical_stock_decides():
+def test_stock_reserve_keeps_the_channel_buffer_from_a_webshop_but_not_from_a_till():
+    from inventory.errors import InsufficientStockError
     from inventory.models import SafetyBuffer
 
-    store, product = stocked(on_hand=2)
-    channel = ChannelFactory()
-    SafetyBuffer.objects.create(channel=channel, quantity=5)
-    assert reserve(store, product, 2, channel=channel).quantity == 2
+    store, product = stocked(on_hand=7)
+    webshop = ChannelFactory(kind="webshop")
+    till = ChannelFactory(kind="pos")
+    SafetyBuffer.objects.create(channel=webshop, quantity=5)
+    SafetyBuffer.objects.create(channel=till, quantity=5)
+    with pytest.raises(InsufficientStockError) as caught:
+        reserve(store, product, 3, channel=webshop)
+    assert caught.value.extra["lines"][0]["available"] == 2
+    assert reserve(store, product, 2, channel=webshop).quantity == 2
+    assert reserve(store, product, 5, channel=till).quantity == 5  # into the buffer
 
 
 def test_stock_reserve_query_budget(django_assert_max_num_queries):

@@ -68,6 +68,7 @@ def _bad_check_digit(code):
         ("expired", 400, "stored_value_expired"),
         ("insufficient", 409, "insufficient_balance"),
         ("wrong_currency", 400, "wrong_currency"),
+        ("not_the_channels_currency", 400, "invalid"),
         ("wrong_pin", 403, "wrong_pin"),
         ("locked", 423, "stored_value_locked"),
     ],
@@ -75,7 +76,9 @@ def _bad_check_digit(code):
 def test_redeem_errors_write_nothing(api, case, status, code):
     expires = AT + timedelta(days=1) if case == "expired" else None
     pin = "1234" if case in ("wrong_pin", "locked") else None
-    account, card = issue(amount="50.00", expires_at=expires, pin=pin)
+    # A card in another currency than the DKK channel's, presented as DKK.
+    card_currency = "SEK" if case == "wrong_currency" else "DKK"
+    account, card = issue(amount="50.00", currency=card_currency, expires_at=expires, pin=pin)
     if case == "locked":
         StoredValueAccount.objects.filter(pk=account.pk).update(status="locked")
     body = {"pin": "1234"} if case == "locked" else {"pin": "9999"} if pin else {}
@@ -83,7 +86,7 @@ def test_redeem_errors_write_nothing(api, case, status, code):
         case, card
     )
     amount = "60.00" if case == "insufficient" else "10.00"
-    currency = "SEK" if case == "wrong_currency" else "DKK"
+    currency = "SEK" if case == "not_the_channels_currency" else "DKK"
     before = snapshot()
     response = redeem(api, card, amount=amount, currency=currency, **body)
     assert (response.status_code, response.json()["code"]) == (status, code), response.json()
@@ -159,6 +162,22 @@ def test_sell_a_new_gift_card(api):
     assert response.status_code == 201, response.json()
     assert response.json()["balance_after"] == "200.00"
     assert StoredValueAccount.objects.get(code=response.json()["code"]).status == "active"
+
+
+@pytest.mark.parametrize(
+    ("url", "extra"),
+    [("/api/v1/loyalty/gift-cards/", {}), (f"{SV}/redeem/", {"code": "0000000000000000"})],
+    ids=["gift_card", "redeem"],
+)
+@pytest.mark.parametrize(
+    ("currency", "error"), [("000", "invalid_choice"), ("SEK", "currency_mismatch")]
+)
+def test_currency_unknown_or_not_the_channels_is_400_on_currency(api, url, extra, currency, error):
+    before = snapshot()
+    response = post(api, url, {"amount": "200", "currency": currency, **extra}, key("c"))
+    assert response.status_code == 400, response.json()
+    assert response.json()["fields"]["currency"][0]["code"] == error
+    assert snapshot() == before
 
 
 def test_throttle_after_repeated_wrong_codes(api):

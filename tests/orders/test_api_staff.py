@@ -347,3 +347,28 @@ def test_staff_api_ship_from_store_ships_with_tracking(web, world):
     assert shipped.status_code == 200, shipped.json()
     assert shipped.json()["status"] == "shipped"
     assert Notification.objects.filter(order__number=number, kind="shipped").exists()
+
+
+def test_receipt_api_sold_at_without_offset_is_the_stores_local_time(cph, world):
+    body = {**_receipt("R-LOCAL"), "sold_at": "2026-03-02T10:00:00"}
+
+    response = cph.post("/api/v1/orders/receipts/", body, format="json")
+
+    assert response.status_code == 201, response.json()
+    # Copenhagen is UTC+1 in March.
+    assert Order.objects.get(number=response.json()["number"]).placed_at.isoformat() == (
+        "2026-03-02T09:00:00+00:00"
+    )
+
+
+@pytest.mark.parametrize(
+    ("currency", "error"), [("SEK", "currency_mismatch"), ("XBT", "invalid_choice")]
+)
+def test_receipt_api_currency_not_the_channels_is_400_on_currency(cph, world, currency, error):
+    response = cph.post(
+        "/api/v1/orders/receipts/", {**_receipt(), "currency": currency}, format="json"
+    )
+
+    assert response.status_code == 400, response.json()
+    assert response.json()["fields"]["currency"][0]["code"] == error
+    assert not Order.objects.filter(kind="receipt").exists()

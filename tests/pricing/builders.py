@@ -18,6 +18,7 @@ from pricing.engine.types import (
     PriceRule,
     PricingContext,
     ProductInfo,
+    References,
     Rules,
     Target,
 )
@@ -127,6 +128,7 @@ def campaign(
     gift_quantity: int = 1,
     components: Iterable[Target] = (),
     text: str | None = None,
+    repeats: bool = False,
 ) -> CampaignRule:
     """A campaign on ``on`` (a ``Target`` or product ids); ``coupon=True`` requires one."""
     return CampaignRule(
@@ -156,6 +158,7 @@ def campaign(
         gift_product_id=gift,
         gift_quantity=gift_quantity,
         components=tuple(components),
+        repeats=repeats,
     )
 
 
@@ -173,6 +176,7 @@ def rules(
     *,
     products: Iterable[ProductInfo] = (),
     extra_prices: Iterable[PriceRule] = (),
+    references: References | None = None,
 ) -> Rules:
     """Rules for products priced ``{product_id: "amount"}`` on one public list.
 
@@ -183,6 +187,7 @@ def rules(
         products={pid: known.get(pid) or product(pid) for pid in {*prices, *known}},
         prices=tuple(price(pid, amount) for pid, amount in prices.items()) + tuple(extra_prices),
         campaigns=tuple(campaigns),
+        references=references or References(),
     )
 
 
@@ -200,13 +205,14 @@ def priced(
     campaigns: Iterable[CampaignRule] = (),
     *,
     products: Iterable[ProductInfo] = (),
+    references: References | None = None,
     **context_overrides,
 ) -> PricedBasket:
     """Price a basket of (product_id, quantity) in one call (see ``rules`` for ``products``)."""
     return price_basket(
         lines=lines(*items),
         context=context(**context_overrides),
-        rules=rules(prices, campaigns, products=products),
+        rules=rules(prices, campaigns, products=products, references=references),
     )
 
 

@@ -8,6 +8,7 @@ tests/pricing/conftest.py.
 import csv
 import io
 import json
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -168,7 +169,8 @@ def test_admin_simulator_shows_exactly_what_the_api_returns(client, graph, hq):
             "store": Store.objects.get(code="DK-CPH01").pk,
             "customer": "70000001",
             "coupons": "mug10",
-            "at": at.strftime("%Y-%m-%dT%H:%M"),
+            # Typed in HQ's admin time zone (RETAIL_ADMIN_TIME_ZONE).
+            "at": at.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m-%dT%H:%M"),
             "lines": "MUG 4\n",
         },
     )
@@ -178,7 +180,9 @@ def test_admin_simulator_shows_exactly_what_the_api_returns(client, graph, hq):
     page = response.content.decode()
     assert f'<strong id="simulator-total">{api_body["total"]}</strong>' in page
     assert api_body["applied_campaigns"] == ["MUG-3FOR2", "MUGS-10"]
-    assert api_body["coupons"] == [{"code": "MUG10", "applied": True, "status": "applied"}]
+    assert api_body["coupons"] == [
+        {"code": "MUG10", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     assert "MUG-3FOR2" in page and "MUGS-10" in page
 
 

@@ -207,7 +207,16 @@ def test_basket_price_valid_coupon_that_does_not_apply_is_reported_not_an_error(
     response = basket(web, [{"sku": "MUG", "quantity": 1}], coupons=["PANS20"])
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert body["coupons"] == [{"code": "PANS20", "applied": False, "status": "not_applicable"}]
+    assert body["coupons"] == [
+        {
+            "code": "PANS20",
+            "applied": False,
+            "status": "not_applicable",
+            "reason": "no_qualifying_items",
+            "message": "Nothing in the basket is part of this offer. "
+            "It applies to: Frying pan (PAN).",
+        }
+    ]
     assert body["total"] == "50.00"
 
 
@@ -218,7 +227,9 @@ def test_basket_price_applied_coupon_is_named_on_its_discount(web, catalogue):
         campaign__targets=[{"product": catalogue["PAN"]}],
     )
     body = basket(web, [{"sku": "PAN", "quantity": 1}], coupons=["PANS20"]).json()
-    assert body["coupons"] == [{"code": "PANS20", "applied": True, "status": "applied"}]
+    assert body["coupons"] == [
+        {"code": "PANS20", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     (discount,) = body["lines"][0]["discounts"]
     assert (discount["coupon"], discount["amount"]) == ("PANS20", "40.00")
 
@@ -337,6 +348,10 @@ def test_basket_price_query_count_stays_flat(web, catalogue, django_assert_max_n
     for product in products:
         PriceListEntryFactory(price_list=public, product=product)
         CampaignFactory(targets=[{"product": product}])
+    # Hints naming a gift outside the basket cost no query of their own.
+    gift = ProductFactory(sku="GIFT")
+    PriceListEntryFactory(price_list=public, product=gift)
+    CampaignFactory(kind="gift_with_purchase", percent=None, gift_product=gift)
     small = [{"sku": "MUG", "quantity": 1}]
     big = [{"sku": p.sku, "quantity": 2} for p in products] + [{"sku": "PAN", "quantity": 1}]
     extra = {"customer": str(customer.public_id), "coupons": ["PANS20"], "rules_version": "0-0-0"}
@@ -344,6 +359,8 @@ def test_basket_price_query_count_stays_flat(web, catalogue, django_assert_max_n
     # public lists, Omnibus (2), rules version: the same for 1 line or 21.
     for lines in (small, big):
         with django_assert_max_num_queries(14):
-            assert basket(web, lines, **extra).status_code == 200
+            response = basket(web, lines, **extra)
+            assert response.status_code == 200
+            assert "GIFT" in [h["target"]["code"] for h in response.json()["hints"]]
     with django_assert_max_num_queries(11):
         assert basket(web, big).status_code == 200

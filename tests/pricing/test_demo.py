@@ -32,6 +32,7 @@ from pricing.models import (
     ProductSet,
 )
 from pricing.services.omnibus import lowest_price_30d
+from pricing.validation import TargetSpec, campaign_problems, campaign_values
 from retail.demo.builder import DEMO_EPOCH, SeedConfig, SeedContext
 from retail.models import Channel, Product
 from tests.factories import make_api_client
@@ -127,6 +128,11 @@ def test_seed_campaigns_of_every_kind_policy_and_status_around_today(seeded):
     assert set(bundle.targets.values_list("group", flat=True)) >= {1, 2}
     for campaign in campaigns.exclude(kind="spend_threshold").exclude(kind="gift_with_purchase"):
         assert campaign.targets.exists(), campaign.code
+    # Every demo campaign is one the admin and the import would accept (pricing.validation).
+    for campaign in campaigns.prefetch_related("targets"):
+        targets = [TargetSpec(group=t.group, exclude=t.exclude) for t in campaign.targets.all()]
+        problems = campaign_problems(values=campaign_values(campaign), targets=targets)
+        assert problems == [], (campaign.code, problems)
 
 
 def test_seed_coupons_welcome_codes_and_a_batch_of_single_use_codes(seeded):
@@ -150,7 +156,9 @@ def test_seed_a_basket_through_the_api_gets_its_discounts(seeded):
     assert response.status_code == 200, response.json()
     body = response.json()
     assert Decimal(body["discount_total"]) > 0
-    assert body["coupons"] == [{"code": "WELCOME10", "applied": True, "status": "applied"}]
+    assert body["coupons"] == [
+        {"code": "WELCOME10", "applied": True, "status": "applied", "reason": None, "message": ""}
+    ]
     assert len(body["applied_campaigns"]) >= 2
 
 

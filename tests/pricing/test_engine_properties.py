@@ -237,8 +237,13 @@ def a_campaign(draw, number: int):
     elif kind == t.SPEND_THRESHOLD:
         if draw(st.booleans()):
             on = target(everything=True)
-        params = {"threshold": draw(st.sampled_from([None, "20.00", "100.00", "400.00"]))}
-        params |= {"percent": percent} if draw(st.booleans()) else {"amount": amount}
+        if draw(st.booleans()):
+            # "amount off per threshold spent", capped by max_applications steps
+            step = draw(st.sampled_from(["20.00", "30.00", "100.00"]))
+            params = {"threshold": step, "amount": amount, "repeats": True}
+        else:
+            params = {"threshold": draw(st.sampled_from([None, "20.00", "100.00", "400.00"]))}
+            params |= {"percent": percent} if draw(st.booleans()) else {"amount": amount}
     else:
         if draw(st.booleans()):
             on = target(everything=True)

@@ -69,9 +69,9 @@ def test_auth_rotation_keeps_old_key_for_grace_then_expires(channel):
     assert _client_with(old_key).get("/api/v1/me/").status_code == 200
     assert _client_with(new_key).get("/api/v1/me/").status_code == 200
     # Once the grace period is over the old key stops working.
-    ApiClientKey.objects.filter(client=client, expiry_date__isnull=False).update(
-        expiry_date=timezone.now() - timedelta(seconds=1)
-    )
+    for old in ApiClientKey.objects.filter(client=client, expiry_date__isnull=False):
+        old.expiry_date = timezone.now() - timedelta(seconds=1)
+        old.save(update_fields=["expiry_date"])
     response = _client_with(old_key).get("/api/v1/me/")
     assert response.status_code == 401
     assert response.json()["message"] == "This API key has expired."

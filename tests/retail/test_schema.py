@@ -19,3 +19,110 @@ def test_schema_and_docs_are_public_for_integrators(client):
     docs = client.get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+@pytest.fixture(scope="module")
+def schema():
+    from drf_spectacular.generators import SchemaGenerator
+
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            if method in ("get", "post", "put", "patch", "delete"):
+                yield f"{method.upper()} {path}", operation
+
+
+def test_schema_every_error_status_of_every_operation_is_the_error_component(schema):
+    untyped = [
+        f"{name} {status}"
+        for name, operation in _operations(schema)
+        for status, response in operation["responses"].items()
+        if int(status) >= 400
+        and response.get("content", {}).get("application/json", {}).get("schema")
+        != {"$ref": "#/components/schemas/Error"}
+    ]
+    assert untyped == []
+    error = schema["components"]["schemas"]["Error"]
+    assert error["required"] == ["code", "message"]
+    assert set(error["properties"]) == {"code", "message", "fields", "extra"}
+
+
+def test_schema_error_responses_list_their_codes_with_an_example(schema):
+    responses = schema["paths"]["/api/v1/pricing/basket/"]["post"]["responses"]
+    assert "`vat_rate_missing`" in responses["422"]["description"]
+    assert "`invalid_quantity`" in responses["400"]["description"]
+    assert "`throttled`" in responses["429"]["description"]
+    example = next(iter(responses["400"]["content"]["application/json"]["examples"].values()))
+    assert example["value"]["fields"]
+
+
+def test_schema_declares_idempotency_key_on_every_operation_that_takes_it(schema):
+    from retail.api.idempotency import HEADER
+
+    takes = {
+        name
+        for name, operation in _operations(schema)
+        if any(p["name"] == HEADER and p["in"] == "header" for p in operation.get("parameters", []))
+    }
+    assert "POST /api/v1/loyalty/gift-cards/" in takes
+    assert "POST /api/v1/orders/" in takes
+    assert "POST /api/v1/inventory/reservations/" in takes
+    assert "POST /api/v1/pricing/basket/" not in takes
+    assert len(takes) >= 12
+    for name in takes:
+        operation = dict(_operations(schema))[name]
+        assert {"409", "422"} <= set(operation["responses"]), name
+
+
+def test_schema_request_bodies_are_json_only(schema):
+    # File uploads (an import's spreadsheet, a stock feed file) and their flat confirm forms.
+    multipart_ok = {
+        "POST /api/v1/imports/runs/",
+        "POST /api/v1/imports/runs/{run_id}/confirm/",
+        "POST /api/v1/inventory/feeds/",
+    }
+    others = [
+        name
+        for name, operation in _operations(schema)
+        if "requestBody" in operation
+        and name not in multipart_ok
+        and set(operation["requestBody"]["content"]) != {"application/json"}
+    ]
+    assert others == []
+
+
+@pytest.mark.parametrize(
+    ("component", "field"),
+    [
+        ("ApiClient", "channel"),
+        ("ApiClient", "store"),
+        ("Campaign", "gift_product"),
+        ("Membership", "tier"),
+        ("HistoryOrder", "collect_store"),
+        ("ReturnSummary", "exchange_order"),
+        ("Order", "customer"),
+        ("Order", "collect_store"),
+        ("Customer", "preferred_store"),
+        ("SpecialOpeningHours", "opens_at"),
+    ],
+)
+def test_schema_fields_that_can_be_null_say_so(schema, component, field):
+    # Found by fuzzing: e.g. /me/ of a webshop key answers "store": null.
+    assert schema["components"]["schemas"][component]["properties"][field].get("nullable")
+
+
+def test_schema_opening_hours_are_wall_clock_strings_not_format_time(schema):
+    # "10:00:00" is not an RFC 3339 time (no offset); it is local to the store's time_zone.
+    opens = schema["components"]["schemas"]["OpeningHours"]["properties"]["opens_at"]
+    assert "format" not in opens
+    assert opens["pattern"]
+    assert "time_zone" in opens["description"]
+
+
+def test_schema_local_datetime_inputs_say_how_a_time_without_offset_is_read(schema):
+    parameters = schema["paths"]["/api/v1/pricing/prices/"]["get"]["parameters"]
+    at = next(p for p in parameters if p["name"] == "at")
+    assert "without one it is local time" in at["description"]

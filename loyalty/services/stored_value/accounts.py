@@ -34,6 +34,7 @@ from loyalty.services.stored_value.errors import (
 from retail import locking
 from retail.ledger import post_once
 from retail.money import quantize
+from retail.money_fields import money_expr
 
 
 def stored_value_issue(
@@ -57,8 +58,11 @@ def stored_value_issue(
     Credit notes and vouchers are active at issue with an ISSUE entry of
     ``amount``.  A gift card with ``amount=None`` is created INACTIVE with a
     zero balance and is activated on payment by ``gift_card_activate``.
-    A retry with the same ``source_key`` returns the first account; the key
-    used for another operation raises ``SourceKeyReusedError``.
+    ``channel`` is where it is issued (kept on the ISSUE entry); only a
+    voucher is bound to it, gift cards and credit notes are usable in every
+    channel of their currency.  A retry with the same ``source_key`` returns
+    the first account; the key used for another operation raises
+    ``SourceKeyReusedError``.
     """
     at = now_or(at)
     inactive = amount is None
@@ -82,7 +86,7 @@ def stored_value_issue(
             is_physical=is_physical,
             reloadable=reloadable,
             customer=customer,
-            channel=channel,
+            channel=channel if kind == Account.Kind.VOUCHER else None,
             min_spend_amount=(
                 None if min_spend_amount is None else quantize(min_spend_amount, currency)
             ),
@@ -208,7 +212,7 @@ def stored_value_reload(
         locking.rows_taken(Account, [account.pk])
         rows = Account.objects.filter(
             usable_filter(at, currency), pk=account.pk, reloadable=True
-        ).update(balance=F("balance") + value)
+        ).update(balance=money_expr(F("balance") + value))
         if rows != 1:
             raise NotReloadableError()
         return Entry.objects.create(
@@ -252,8 +256,9 @@ def stored_value_adjust(
         if replay is not None:
             return replay
         locking.rows_taken(Account, [account.pk])
-        rows = Account.objects.filter(pk=account.pk, balance__gte=F("held") - value).update(
-            balance=F("balance") + value
+        covered = money_expr(F("held") - value)
+        rows = Account.objects.filter(pk=account.pk, balance__gte=covered).update(
+            balance=money_expr(F("balance") + value)
         )
         if rows != 1:
             raise InsufficientBalanceError()

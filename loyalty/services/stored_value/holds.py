@@ -26,6 +26,7 @@ from loyalty.services.stored_value.errors import HoldNotFoundError, InvalidAmoun
 from loyalty.services.stored_value.redemptions import debit_update, restrictions_check
 from retail import locking
 from retail.ledger import post_once
+from retail.money_fields import money_expr
 
 DEFAULT_HOLD_TTL = timedelta(minutes=30)
 
@@ -71,8 +72,8 @@ def stored_value_hold(
         locking.rows_taken(Account, [account.pk])
         rows = (
             Account.objects.filter(usable_filter(at, currency), pk=account.pk)
-            .filter(balance__gte=F("held") + value)
-            .update(held=F("held") + value)
+            .filter(balance__gte=money_expr(F("held") + value))
+            .update(held=money_expr(F("held") + value))
         )
         if rows != 1:
             raise InsufficientBalanceError()
@@ -98,7 +99,7 @@ def _hold_locked(hold_source_key: str) -> StoredValueHold:
 def _hold_close(hold: StoredValueHold, *, status: str, at: datetime) -> None:
     """Free the held amount and put the (locked, active) hold in its final ``status``."""
     locking.rows_taken(Account, [hold.account_id])
-    Account.objects.filter(pk=hold.account_id).update(held=F("held") - hold.amount)
+    Account.objects.filter(pk=hold.account_id).update(held=money_expr(F("held") - hold.amount))
     hold.status = status
     hold.closed_at = at
     hold.save(update_fields=["status", "closed_at"])

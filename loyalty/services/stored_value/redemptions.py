@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Case, F, Q, Sum, Value, When
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from loyalty.errors import InsufficientBalanceError
 from loyalty.models import StoredValueEntry
@@ -30,15 +31,29 @@ from loyalty.services.stored_value.errors import (
 )
 from retail import locking
 from retail.money import quantize
+from retail.money_fields import money_expr
 
 
 def restrictions_check(account, *, amount: Decimal, channel, order_amount) -> None:
     """Raise when a voucher's channel, minimum spend or single whole use forbids ``amount``.
 
-    A used (closed) voucher raises ``InsufficientBalanceError``.
+    Only a voucher may be bound to a channel: gift cards and credit notes are
+    usable in every channel of their currency (an e-gift card sold on the
+    webshop pays at the tills and in the app).  A used (closed) voucher
+    raises ``InsufficientBalanceError``.
     """
-    if account.channel_id is not None and getattr(channel, "pk", channel) != account.channel_id:
+    if (
+        account.kind == Account.Kind.VOUCHER
+        and account.channel_id is not None
+        and getattr(channel, "pk", channel) != account.channel_id
+    ):
         raise WrongChannelError()
+    channel_currency = getattr(channel, "currency", None)
+    if channel_currency and channel_currency != account.currency:
+        raise WrongChannelError(
+            _("This card is in another currency than this channel's."),
+            extra={"currency": account.currency},
+        )
     if account.min_spend_amount is not None and (
         order_amount is None or Decimal(order_amount) < account.min_spend_amount
     ):
@@ -55,14 +70,14 @@ def debit_update(account, *, amount: Decimal, at: datetime, release_held: Decima
     ``release_held`` is the part of ``held`` that this debit consumes (a
     captured hold); a voucher closes with its single use.
     """
-    free = F("held") - release_held + amount
+    free = money_expr(F("held") - release_held + amount)
     locking.rows_taken(Account, [account.pk])
     return (
         Account.objects.filter(usable_filter(at, account.currency), pk=account.pk)
         .filter(balance__gte=free)
         .update(
-            balance=F("balance") - amount,
-            held=F("held") - release_held,
+            balance=money_expr(F("balance") - amount),
+            held=money_expr(F("held") - release_held),
             status=Case(
                 When(kind=Account.Kind.VOUCHER, then=Value(Account.Status.CLOSED)),
                 default=F("status"),
@@ -154,7 +169,7 @@ def stored_value_refund(
             raise RefundExceedsRedemptionError(extra={"refundable": str(left)})
         reopen = account.kind == Account.Kind.VOUCHER and account.status == Account.Status.CLOSED
         Account.objects.filter(pk=account.pk).update(
-            balance=F("balance") + value,
+            balance=money_expr(F("balance") + value),
             status=Account.Status.ACTIVE if reopen else F("status"),
         )
         return Entry.objects.create(
@@ -212,10 +227,10 @@ def _expire_one(pk: int, *, at: datetime) -> int:
             status=Hold.Status.EXPIRED, closed_at=at
         )
         if account.balance <= 0:
-            Account.objects.filter(pk=pk).update(held=F("held") - released)
+            Account.objects.filter(pk=pk).update(held=money_expr(F("held") - released))
             return 0
         last = account.entries.order_by("-pk").values_list("pk", flat=True).first()
-        Account.objects.filter(pk=pk).update(balance=0, held=F("held") - released)
+        Account.objects.filter(pk=pk).update(balance=0, held=money_expr(F("held") - released))
         Entry.objects.create(
             account=account,
             kind=Entry.Kind.EXPIRE,
