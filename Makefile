@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate seed lint worker beat clean
+.PHONY: run test install messages po-missing migrate seed lint worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,7 +16,19 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The translations (da, sv, nb): .po in git, .mo built here with Babel (no system gettext).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
+
+locale/%.mo: locale/%.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+messages: $(MO_FILES)
+
+# What translators still have to do: untranslated, fuzzy or new strings per language.
+po-missing: install
+	$(BIN)/python scripts/po_missing.py
+
+install: $(STAMP) messages
 
 # Local demo: SQLite, Celery eager, DEBUG on.  Seeds once (the seed is idempotent anyway).
 run: export DJANGO_DEBUG ?= 1
@@ -50,3 +62,4 @@ beat: install
 
 clean:
 	rm -rf $(VENV) .demo-seeded db.sqlite3 staticfiles .pytest_cache
+	rm -f locale/*/LC_MESSAGES/*.mo

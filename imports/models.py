@@ -38,37 +38,65 @@ class ImportRun(models.Model):
         FAILED = "failed", _("Failed")
         NOOP = "noop", _("No-op: nothing to change")
 
-    kind = models.CharField(max_length=16, choices=ImportKind.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.UPLOADED)
-    file = models.FileField(upload_to="imports/%Y/%m/%d/")
-    file_name = models.CharField(max_length=255)
+    kind = models.CharField(max_length=16, choices=ImportKind.choices, verbose_name=_("kind"))
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.UPLOADED, verbose_name=_("status")
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/%d/", verbose_name=_("file"))
+    file_name = models.CharField(max_length=255, verbose_name=_("file name"))
     parsed_rows = models.FileField(
         upload_to="imports/parsed/%Y/%m/%d/",
         blank=True,
         help_text=_("The cells as read by the check (JSON), so the apply need not parse again."),
+        verbose_name=_("parsed rows"),
     )
-    file_sha256 = models.CharField(max_length=64, db_index=True)
+    file_sha256 = models.CharField(max_length=64, db_index=True, verbose_name=_("file SHA-256"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     api_client = models.ForeignKey(
-        ApiClient, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ApiClient,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("API client"),
     )
     confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
     )
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(null=True, blank=True)
+    progress_done = models.PositiveIntegerField(default=0, verbose_name=_("progress done"))
+    progress_total = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("progress total")
+    )
     summary = models.JSONField(
-        default=dict, blank=True, help_text=_("Counts: new, changed, unchanged, deleted rows.")
+        default=dict,
+        blank=True,
+        help_text=_("Counts: new, changed, unchanged, deleted rows."),
+        verbose_name=_("summary"),
     )
     diff_sample = models.JSONField(
-        default=list, blank=True, help_text=_("The first changed rows with old -> new values.")
+        default=list,
+        blank=True,
+        help_text=_("The first changed rows with old -> new values."),
+        verbose_name=_("diff sample"),
     )
-    warnings = models.JSONField(default=list, blank=True)
-    errors = models.JSONField(default=list, blank=True)
-    confirmed_warnings = models.JSONField(default=list, blank=True)
-    message = models.CharField(max_length=500, blank=True)
+    warnings = models.JSONField(default=list, blank=True, verbose_name=_("warnings"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
+    confirmed_warnings = models.JSONField(
+        default=list, blank=True, verbose_name=_("confirmed warnings")
+    )
+    message = models.CharField(max_length=500, blank=True, verbose_name=_("message"))
     noop_of = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -76,13 +104,16 @@ class ImportRun(models.Model):
         blank=True,
         related_name="+",
         help_text=_("The earlier run that applied the same file."),
+        verbose_name=_("noop of"),
     )
-    created_at = models.DateTimeField()
-    validated_at = models.DateTimeField(null=True, blank=True)
-    applied_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    validated_at = models.DateTimeField(null=True, blank=True, verbose_name=_("validated"))
+    applied_at = models.DateTimeField(null=True, blank=True, verbose_name=_("applied"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["kind", "file_sha256", "status"])]
 

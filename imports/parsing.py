@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext
+
 from imports import conf
 from retail.admin.exports import FORMULA_STARTS
 
@@ -53,7 +55,7 @@ def _build(header_row, data_rows) -> Table:
     while headers and not headers[-1]:
         headers.pop()
     if not any(headers):
-        raise CellError("The file has no header row.")
+        raise CellError(gettext("The file has no header row."))
     rows = []
     for number, values in data_rows:
         values = list(values)[: len(headers)]
@@ -70,12 +72,15 @@ def _xlsx(content: bytes) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise CellError(f"This is not a readable xlsx file ({exc.__class__.__name__}).") from exc
+        raise CellError(
+            gettext("This is not a readable xlsx file (%(name)s).")
+            % {"name": exc.__class__.__name__}
+        ) from exc
     sheet = book.worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = next(rows, None)
     if header is None:
-        raise CellError("The file is empty.")
+        raise CellError(gettext("The file is empty."))
     table = _build(header, enumerate(rows, start=FIRST_DATA_ROW))
     book.close()
     return table
@@ -91,7 +96,7 @@ def _csv(content: bytes) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if header is None:
-        raise CellError("The file is empty.")
+        raise CellError(gettext("The file is empty."))
     return _build(header, enumerate(reader, start=FIRST_DATA_ROW))
 
 
@@ -139,7 +144,7 @@ _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 def cell_decimal(value: object) -> Decimal | None:
     """A decimal from ``12.50``, ``12,50``, ``1.234,50``, ``1 234,50`` or a number cell."""
     if isinstance(value, bool):
-        raise CellError(f"'{value}' is not a number")
+        raise CellError(gettext("'%(value)s' is not a number") % {"value": value})
     if isinstance(value, int | Decimal):
         return Decimal(value)
     if isinstance(value, float):
@@ -152,11 +157,13 @@ def cell_decimal(value: object) -> Decimal | None:
         text = text.replace(thousands, "")
     text = text.replace(",", ".")
     if not _NUMBER.match(text):
-        raise CellError(f"'{cell_text(value)}' is not a number")
+        raise CellError(gettext("'%(value)s' is not a number") % {"value": cell_text(value)})
     try:
         return Decimal(text)
     except InvalidOperation as exc:
-        raise CellError(f"'{cell_text(value)}' is not a number") from exc
+        raise CellError(
+            gettext("'%(value)s' is not a number") % {"value": cell_text(value)}
+        ) from exc
 
 
 def cell_int(value: object) -> int | None:
@@ -165,7 +172,7 @@ def cell_int(value: object) -> int | None:
     if number is None:
         return None
     if number != number.to_integral_value():
-        raise CellError(f"'{cell_text(value)}' is not a whole number")
+        raise CellError(gettext("'%(value)s' is not a whole number") % {"value": cell_text(value)})
     return int(number)
 
 
@@ -196,7 +203,8 @@ def cell_datetime(value: object) -> datetime | None:
             parsed = datetime.fromisoformat(text)
         except ValueError:
             raise CellError(
-                f"'{text}' is not a date (use yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy)"
+                gettext("'%(text)s' is not a date (use yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy)")
+                % {"text": text}
             ) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
     clock = time(0)
@@ -206,13 +214,17 @@ def cell_datetime(value: object) -> datetime | None:
             try:
                 parsed = datetime.fromisoformat(f"{moment.isoformat()}T{time_part.strip()}")
             except ValueError:
-                raise CellError(f"'{text}' has a time that is not HH:MM") from None
+                raise CellError(
+                    gettext("'%(text)s' has a time that is not HH:MM") % {"text": text}
+                ) from None
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
         hour, minute, second = (int(g or 0) for g in match.groups())
         try:
             clock = time(hour, minute, second)
         except ValueError:
-            raise CellError(f"'{text}' has a time that is not HH:MM") from None
+            raise CellError(
+                gettext("'%(text)s' has a time that is not HH:MM") % {"text": text}
+            ) from None
     return datetime.combine(moment, clock, tzinfo=zone)
 
 
@@ -224,7 +236,7 @@ def _parse_date(text: str) -> date | None:
             try:
                 return date(parts["y"], parts["m"], parts["d"])
             except ValueError:
-                raise CellError(f"'{text}' is not a real date") from None
+                raise CellError(gettext("'%(text)s' is not a real date") % {"text": text}) from None
     return None
 
 
@@ -241,7 +253,7 @@ def cell_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"'{cell_text(value)}' is not yes or no")
+    raise CellError(gettext("'%(value)s' is not yes or no") % {"value": cell_text(value)})
 
 
 def cell_list(value: object) -> list[str]:

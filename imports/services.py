@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from imports.errors import (
     ImportFileInvalidError,
@@ -87,9 +88,11 @@ def import_run_create(
     content = file if isinstance(file, bytes) else file.read()
     name = (file_name or getattr(file, "name", "") or "import").rsplit("/", 1)[-1]
     if not name.lower().endswith(EXTENSIONS):
-        raise ImportFileInvalidError("Upload an .xlsx or .csv file.", field="file")
+        raise ImportFileInvalidError(gettext("Upload an .xlsx or .csv file."), field="file")
     if not content or len(content) > MAX_BYTES:
-        raise ImportFileInvalidError("The file is empty or larger than 50 MB.", field="file")
+        raise ImportFileInvalidError(
+            gettext("The file is empty or larger than 50 MB."), field="file"
+        )
     digest = hashlib.sha256(content).hexdigest()
     run = ImportRun(
         kind=kind,
@@ -106,10 +109,9 @@ def import_run_create(
     )
     if earlier is not None:
         run.status, run.noop_of, run.finished_at = Status.NOOP, earlier, at
-        run.message = (
-            f"This file was already applied by import #{earlier.pk} "
-            f"on {earlier.applied_at:%Y-%m-%d %H:%M} UTC; nothing to do."
-        )
+        run.message = gettext(
+            "This file was already applied by import #%(number)s on %(applied)s UTC; nothing to do."
+        ) % {"number": earlier.pk, "applied": f"{earlier.applied_at:%Y-%m-%d %H:%M}"}
     run.file.save(name, ContentFile(content), save=False)
     run.save(force_insert=True)
     if run.status == Status.UPLOADED:
@@ -171,22 +173,24 @@ def import_run_validate(*, run: ImportRun, at: datetime | None = None) -> Import
         report, _ = _check(run, at=at, progress=lambda d, t: _publish(run.pk, d, t, to_db=True))
     except Exception:
         logger.exception("import #%s: validation broke", run.pk)
-        _finish(run, Status.FAILED, at, message="The check stopped unexpectedly; see the logs.")
+        _finish(
+            run, Status.FAILED, at, message=gettext("The check stopped unexpectedly; see the logs.")
+        )
         raise
     run.refresh_from_db()
     _store_report(run, report)
     run.validated_at = at
     if report.error_count:
         status = Status.FAILED
-        run.message = (
-            f"{report.error_count} error(s): nothing was written. Fix the file and upload it again."
-        )
+        run.message = gettext(
+            "%(count)s error(s): nothing was written. Fix the file and upload it again."
+        ) % {"count": report.error_count}
     elif not report.changes_anything:
         status = Status.NOOP
-        run.message = "The file matches what is there: nothing to change."
+        run.message = gettext("The file matches what is there: nothing to change.")
     else:
         status = Status.PREVIEWED
-        run.message = "Check the preview, tick the warnings and confirm to apply."
+        run.message = gettext("Check the preview, tick the warnings and confirm to apply.")
     return _finish(run, status, at if status != Status.PREVIEWED else None)
 
 
@@ -291,12 +295,20 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
                 "message": exc.message,
             }
         ]
-        return _finish(run, Status.FAILED, at, message="Nothing was written: " + exc.message)
+        return _finish(
+            run,
+            Status.FAILED,
+            at,
+            message=gettext("Nothing was written: %(message)s") % {"message": exc.message},
+        )
     except Exception:
         logger.exception("import #%s: apply broke", run.pk)
         run.refresh_from_db()
         _finish(
-            run, Status.FAILED, at, message="The apply stopped unexpectedly; nothing was written."
+            run,
+            Status.FAILED,
+            at,
+            message=gettext("The apply stopped unexpectedly; nothing was written."),
         )
         raise
     run.refresh_from_db()
@@ -309,12 +321,14 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
 
 def _apply_blocker(run: ImportRun, report: Report) -> str | None:
     if report.error_count:
-        return f"Nothing was written: the file now has {report.error_count} error(s)."
+        return gettext("Nothing was written: the file now has %(count)s error(s).") % {
+            "count": report.error_count
+        }
     new_codes = {w["code"] for w in report.warnings_report()} - set(run.confirmed_warnings)
     if new_codes:
-        return "Nothing was written: new warnings appeared since the preview: " + ", ".join(
-            sorted(new_codes)
-        )
+        return gettext(
+            "Nothing was written: new warnings appeared since the preview: %(codes)s"
+        ) % {"codes": ", ".join(sorted(new_codes))}
     return None
 
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retail.models import Category, Channel, Customer, Product, Store
 
@@ -17,13 +18,19 @@ from retail.models import Category, Channel, Customer, Product, Store
 class StockLevel(models.Model):
     """On hand and reserved units of a product at a location (store or warehouse)."""
 
-    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="stock_levels")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="stock_levels")
-    on_hand = models.IntegerField(default=0)
-    reserved = models.IntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
+    location = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("location")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="stock_levels", verbose_name=_("product")
+    )
+    on_hand = models.IntegerField(default=0, verbose_name=_("on hand"))
+    reserved = models.IntegerField(default=0, verbose_name=_("reserved"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
         constraints = [
             models.UniqueConstraint(fields=["location", "product"], name="stock_level_unique"),
             models.CheckConstraint(condition=Q(on_hand__gte=0), name="stock_on_hand_not_negative"),
@@ -54,32 +61,50 @@ class StockMovement(models.Model):
     """Append-only ledger: on hand at a location is always the sum of its movements."""
 
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", _("Receipt")
+        RECEIPT = "receipt", pgettext_lazy("goods received", "Receipt")
         SALE = "sale", _("Sale")
-        RETURN = "return", _("Return")
+        RETURN = "return", pgettext_lazy("goods returned", "Return")
         ADJUSTMENT = "adjustment", _("Adjustment")
         COUNT_CORRECTION = "count_correction", _("Count correction")
         TRANSFER_OUT = "transfer_out", _("Transfer out")
         TRANSFER_IN = "transfer_in", _("Transfer in")
         RESERVATION_CONSUMED = "reservation_consumed", _("Reservation consumed")
 
-    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=24, choices=Kind.choices)
-    quantity = models.IntegerField(help_text=_("Signed: positive adds to on hand."))
-    on_hand_after = models.IntegerField(null=True, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
+    location = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    kind = models.CharField(max_length=24, choices=Kind.choices, verbose_name=_("kind"))
+    quantity = models.IntegerField(
+        help_text=_("Signed: positive adds to on hand."), verbose_name=_("quantity")
+    )
+    on_hand_after = models.IntegerField(null=True, blank=True, verbose_name=_("on hand after"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     actor_label = models.CharField(
-        max_length=100, blank=True, help_text=_("Who, when not a user: a POS, a feed, a task.")
+        max_length=100,
+        blank=True,
+        help_text=_("Who, when not a user: a POS, a feed, a task."),
+        verbose_name=_("actor label"),
     )
-    source_document = models.CharField(max_length=100, blank=True)
-    source_key = models.CharField(max_length=200, unique=True)
-    created_at = models.DateTimeField()
+    source_document = models.CharField(
+        max_length=100, blank=True, verbose_name=_("source document")
+    )
+    source_key = models.CharField(max_length=200, unique=True, verbose_name=_("source key"))
+    created_at = models.DateTimeField(verbose_name=_("created"))
 
     class Meta:
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
         indexes = [models.Index(fields=["location", "product", "created_at"])]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="stock_movement_not_zero"),
@@ -102,35 +127,61 @@ class Reservation(models.Model):
         EXPIRED = "expired", _("Expired")
 
     class ReferenceKind(models.TextChoices):
-        ORDER = "order", _("Order")
+        ORDER = "order", pgettext_lazy("purchase order", "Order")
         CUSTOMER = "customer", _("Customer")
         STAFF_HOLD = "staff_hold", _("Staff hold")
 
-    location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
-    channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    location = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("location")
     )
-    reference_kind = models.CharField(max_length=16, choices=ReferenceKind.choices)
-    reference = models.CharField(max_length=100, db_index=True)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
+    )
+    reference_kind = models.CharField(
+        max_length=16, choices=ReferenceKind.choices, verbose_name=_("reference kind")
+    )
+    reference = models.CharField(max_length=100, db_index=True, verbose_name=_("reference"))
     customer = models.ForeignKey(
-        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        Customer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    closed_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    expires_at = models.DateTimeField(verbose_name=_("expires"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed"))
     close_reason = models.CharField(
         max_length=200,
         blank=True,
         help_text=_("Why it ended, e.g. released because a count found fewer units."),
+        verbose_name=_("close reason"),
     )
 
     class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
         indexes = [
             models.Index(fields=["status", "expires_at"]),
             models.Index(fields=["location", "product", "status"]),
@@ -158,19 +209,38 @@ class SafetyBuffer(models.Model):
     then store, then the channel default (all three empty).
     """
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel")
+    )
     store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Store,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("store"),
     )
     category = models.ForeignKey(
-        Category, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("category"),
     )
     product = models.ForeignKey(
-        Product, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        Product,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
     )
-    quantity = models.PositiveIntegerField()
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
 
     class Meta:
+        verbose_name = _("safety buffer")
+        verbose_name_plural = _("safety buffers")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "store", "category", "product"],
@@ -190,10 +260,16 @@ class SafetyBuffer(models.Model):
 class ChannelLocation(models.Model):
     """A location whose stock a channel may promise (e.g. the webshop sells from the warehouse)."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
-    location = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, related_name="+", verbose_name=_("channel")
+    )
+    location = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="+", verbose_name=_("location")
+    )
 
     class Meta:
+        verbose_name = _("channel location")
+        verbose_name_plural = _("channel locations")
         constraints = [
             models.UniqueConstraint(fields=["channel", "location"], name="channel_location_unique")
         ]
@@ -209,15 +285,23 @@ class Transfer(models.Model):
         IN_TRANSIT = "in_transit", _("In transit")
         RECEIVED = "received", _("Received")
 
-    number = models.CharField(max_length=32, unique=True)
-    source = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    destination = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_TRANSIT)
-    reference = models.CharField(max_length=100, blank=True)
-    shipped_at = models.DateTimeField()
-    received_at = models.DateTimeField(null=True, blank=True)
+    number = models.CharField(max_length=32, unique=True, verbose_name=_("number"))
+    source = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("source")
+    )
+    destination = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("destination")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.IN_TRANSIT, verbose_name=_("status")
+    )
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
+    shipped_at = models.DateTimeField(verbose_name=_("shipped"))
+    received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("received"))
 
     class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(source=F("destination")), name="transfer_between_two_locations"
@@ -229,12 +313,20 @@ class Transfer(models.Model):
 
 
 class TransferLine(models.Model):
-    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="lines")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    quantity = models.PositiveIntegerField()
-    received_quantity = models.PositiveIntegerField(null=True, blank=True)
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.CASCADE, related_name="lines", verbose_name=_("transfer")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    received_quantity = models.PositiveIntegerField(
+        null=True, blank=True, verbose_name=_("received quantity")
+    )
 
     class Meta:
+        verbose_name = _("transfer line")
+        verbose_name_plural = _("transfer lines")
         constraints = [
             models.CheckConstraint(
                 condition=Q(quantity__gte=1), name="transfer_line_quantity_positive"
@@ -260,22 +352,32 @@ class StockFeedRun(models.Model):
         REJECTED = "rejected", _("Rejected")
         FAILED = "failed", _("Failed")
 
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    source = models.CharField(max_length=50, help_text=_("E.g. erp, pos:DK-CPH01."))
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    source = models.CharField(
+        max_length=50, help_text=_("E.g. erp, pos:DK-CPH01."), verbose_name=_("source")
+    )
     feed_id = models.CharField(
         max_length=200,
         unique=True,
         help_text=_("The sender's id of the feed; a replay is a no-op."),
+        verbose_name=_("feed ID"),
     )
-    file = models.FileField(upload_to="stock-feeds/%Y/%m/%d/", blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    rows_total = models.PositiveIntegerField(null=True, blank=True)
-    rows_read = models.PositiveIntegerField(default=0)
-    rows_changed = models.PositiveIntegerField(default=0)
-    unknown_skus = models.JSONField(default=list, blank=True)
-    errors = models.JSONField(default=list, blank=True)
+    file = models.FileField(upload_to="stock-feeds/%Y/%m/%d/", blank=True, verbose_name=_("file"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    rows_total = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("rows total"))
+    rows_read = models.PositiveIntegerField(default=0, verbose_name=_("rows read"))
+    rows_changed = models.PositiveIntegerField(default=0, verbose_name=_("rows changed"))
+    unknown_skus = models.JSONField(default=list, blank=True, verbose_name=_("unknown skus"))
+    errors = models.JSONField(default=list, blank=True, verbose_name=_("errors"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     api_client = models.ForeignKey(
         "retail.ApiClient",
@@ -283,11 +385,16 @@ class StockFeedRun(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("API client"),
         help_text=_("The API client that sent it; a chain-wide key sees only its own runs."),
     )
-    created_at = models.DateTimeField()
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished"))
+
+    class Meta:
+        verbose_name = _("stock feed run")
+        verbose_name_plural = _("stock feed runs")
 
     def __str__(self):
         return f"{self.kind} {self.feed_id} ({self.status})"

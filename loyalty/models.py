@@ -19,14 +19,25 @@ from retail.money_fields import money_field as _money
 class Tier(models.Model):
     """A club tier reached by rolling 12-month spend; membership puts the customer in its group."""
 
-    code = models.CharField(max_length=16, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    rank = models.PositiveSmallIntegerField(unique=True, help_text=_("Higher is better."))
-    min_spend_amount = _money(help_text=_("Rolling 12-month spend needed, in the currency."))
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    group = models.OneToOneField(CustomerGroup, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(
+        max_length=16, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    rank = models.PositiveSmallIntegerField(
+        unique=True, help_text=_("Higher is better."), verbose_name=_("rank")
+    )
+    min_spend_amount = _money(
+        help_text=_("Rolling 12-month spend needed, in the currency."),
+        verbose_name=_("min spend amount"),
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    group = models.OneToOneField(
+        CustomerGroup, on_delete=models.PROTECT, related_name="+", verbose_name=_("group")
+    )
 
     class Meta:
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
         ordering = ["rank"]
         constraints = [
             models.CheckConstraint(
@@ -45,20 +56,36 @@ class Membership(models.Model):
         ACTIVE = "active", _("Active")
         CANCELLED = "cancelled", _("Cancelled")
 
-    customer = models.OneToOneField(Customer, on_delete=models.PROTECT, related_name="membership")
-    member_number = models.CharField(max_length=20, unique=True)
-    joined_at = models.DateTimeField()
+    customer = models.OneToOneField(
+        Customer, on_delete=models.PROTECT, related_name="membership", verbose_name=_("customer")
+    )
+    member_number = models.CharField(max_length=20, unique=True, verbose_name=_("member number"))
+    joined_at = models.DateTimeField(verbose_name=_("joined"))
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
     tier = models.ForeignKey(
-        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tier"),
     )
-    points_balance = models.IntegerField(default=0)
-    tier_computed_at = models.DateTimeField(null=True, blank=True)
+    points_balance = models.IntegerField(default=0, verbose_name=_("points balance"))
+    tier_computed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("tier computed"))
 
     class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
         constraints = [
             models.CheckConstraint(
                 condition=Q(points_balance__gte=0), name="membership_points_not_negative"
@@ -82,28 +109,51 @@ class PointsEntry(models.Model):
         ADJUST = "adjust", _("Adjustment")
 
     membership = models.ForeignKey(
-        Membership, on_delete=models.PROTECT, related_name="points_entries"
+        Membership,
+        on_delete=models.PROTECT,
+        related_name="points_entries",
+        verbose_name=_("membership"),
     )
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    points = models.IntegerField(help_text=_("Signed."))
-    remaining = models.IntegerField(default=0, help_text=_("Unspent, unexpired part of a credit."))
-    balance_after = models.IntegerField()
-    spend_amount = _money(null=True, blank=True, help_text=_("Purchase amount, for tiers."))
-    currency = models.CharField(max_length=3, choices=Currency.choices, blank=True)
-    source_key = models.CharField(max_length=200, unique=True)
-    reference = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    points = models.IntegerField(help_text=_("Signed."), verbose_name=_("points"))
+    remaining = models.IntegerField(
+        default=0, help_text=_("Unspent, unexpired part of a credit."), verbose_name=_("remaining")
+    )
+    balance_after = models.IntegerField(verbose_name=_("balance after"))
+    spend_amount = _money(
+        null=True,
+        blank=True,
+        help_text=_("Purchase amount, for tiers."),
+        verbose_name=_("spend amount"),
+    )
+    currency = models.CharField(
+        max_length=3, choices=Currency.choices, blank=True, verbose_name=_("currency")
+    )
+    source_key = models.CharField(max_length=200, unique=True, verbose_name=_("source key"))
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
     )
-    at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField(verbose_name=_("time"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires"))
 
     class Meta:
-        verbose_name_plural = "points entries"
+        verbose_name = _("points entry")
+        verbose_name_plural = _("points entries")
         indexes = [models.Index(fields=["membership", "at"])]
         constraints = [
             # A returned purchase whose points were already spent still lowers the
@@ -138,17 +188,26 @@ class StoredValueAccount(models.Model):
         LOCKED = "locked", _("Locked (wrong PINs)")
         CLOSED = "closed", _("Closed")
 
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    code = models.CharField(max_length=32, unique=True)
-    pin_hash = models.CharField(max_length=200, blank=True)
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    balance = _money(default=0)
-    held = _money(default=0, help_text=_("Authorised by holds, not yet captured."))
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.INACTIVE)
-    is_physical = models.BooleanField(default=False)
-    reloadable = models.BooleanField(default=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    code = models.CharField(max_length=32, unique=True, verbose_name=_("code"))
+    pin_hash = models.CharField(max_length=200, blank=True, verbose_name=_("PIN hash"))
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    balance = _money(default=0, verbose_name=_("balance"))
+    held = _money(
+        default=0, help_text=_("Authorised by holds, not yet captured."), verbose_name=_("held")
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.INACTIVE, verbose_name=_("status")
+    )
+    is_physical = models.BooleanField(default=False, verbose_name=_("physical"))
+    reloadable = models.BooleanField(default=False, verbose_name=_("reloadable"))
     customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("customer"),
     )
     channel = models.ForeignKey(
         Channel,
@@ -157,20 +216,26 @@ class StoredValueAccount(models.Model):
         blank=True,
         related_name="+",
         help_text=_("Only usable in this channel (vouchers)."),
+        verbose_name=_("channel"),
     )
-    min_spend_amount = _money(null=True, blank=True)
-    failed_pin_attempts = models.PositiveSmallIntegerField(default=0)
-    issued_at = models.DateTimeField()
-    expires_at = models.DateTimeField(null=True, blank=True)
+    min_spend_amount = _money(null=True, blank=True, verbose_name=_("min spend amount"))
+    failed_pin_attempts = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("failed pin attempts")
+    )
+    issued_at = models.DateTimeField(verbose_name=_("issued"))
+    expires_at = models.DateTimeField(null=True, blank=True, verbose_name=_("expires"))
     issue_source_key = models.CharField(
         max_length=200,
         unique=True,
         null=True,
         blank=True,
         help_text=_("Source key of the issue, so a retried issue returns the same account."),
+        verbose_name=_("issue source key"),
     )
 
     class Meta:
+        verbose_name = _("stored value account")
+        verbose_name_plural = _("stored value accounts")
         indexes = [models.Index(fields=["kind", "status"])]
         constraints = [
             models.CheckConstraint(
@@ -198,24 +263,38 @@ class StoredValueEntry(models.Model):
         ADJUST = "adjust", _("Adjustment")
 
     account = models.ForeignKey(
-        StoredValueAccount, on_delete=models.PROTECT, related_name="entries"
+        StoredValueAccount,
+        on_delete=models.PROTECT,
+        related_name="entries",
+        verbose_name=_("account"),
     )
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    amount = _money(help_text=_("Signed: positive adds to the balance."))
-    balance_after = _money()
-    source_key = models.CharField(max_length=200, unique=True)
-    reference = models.CharField(max_length=100, blank=True)
-    reason = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    amount = _money(help_text=_("Signed: positive adds to the balance."), verbose_name=_("amount"))
+    balance_after = _money(verbose_name=_("balance after"))
+    source_key = models.CharField(max_length=200, unique=True, verbose_name=_("source key"))
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
+    reason = models.CharField(max_length=200, blank=True, verbose_name=_("reason"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
     channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
     )
-    at = models.DateTimeField()
+    at = models.DateTimeField(verbose_name=_("time"))
 
     class Meta:
-        verbose_name_plural = "stored value entries"
+        verbose_name = _("stored value entry")
+        verbose_name_plural = _("stored value entries")
         indexes = [models.Index(fields=["account", "at"])]
         constraints = [
             models.CheckConstraint(condition=~Q(amount=0), name="stored_value_entry_not_zero"),
@@ -237,19 +316,33 @@ class StoredValueHold(models.Model):
         RELEASED = "released", _("Released")
         EXPIRED = "expired", _("Expired")
 
-    account = models.ForeignKey(StoredValueAccount, on_delete=models.PROTECT, related_name="holds")
-    amount = _money()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    source_key = models.CharField(max_length=200, unique=True)
-    reference = models.CharField(max_length=100, blank=True)
-    channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    account = models.ForeignKey(
+        StoredValueAccount,
+        on_delete=models.PROTECT,
+        related_name="holds",
+        verbose_name=_("account"),
     )
-    created_at = models.DateTimeField()
-    expires_at = models.DateTimeField()
-    closed_at = models.DateTimeField(null=True, blank=True)
+    amount = _money(verbose_name=_("amount"))
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.ACTIVE, verbose_name=_("status")
+    )
+    source_key = models.CharField(max_length=200, unique=True, verbose_name=_("source key"))
+    reference = models.CharField(max_length=100, blank=True, verbose_name=_("reference"))
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    expires_at = models.DateTimeField(verbose_name=_("expires"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed"))
 
     class Meta:
+        verbose_name = _("stored value hold")
+        verbose_name_plural = _("stored value holds")
         indexes = [models.Index(fields=["status", "expires_at"])]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="stored_value_hold_positive"),

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from orders.models import Order, OrderLine
 from orders.services.numbers import pickup_code_normalize
@@ -38,11 +39,12 @@ def format_age(delta: timedelta) -> str:
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
+    # Abbreviations, as on a clock: translators keep them short ("2 t 10 min").
     if days:
-        return f"{days} d {hours} h"
+        return pgettext("age", "%(days)s d %(hours)s h") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours} h {minutes} min"
-    return f"{minutes} min"
+        return pgettext("age", "%(hours)s h %(minutes)s min") % {"hours": hours, "minutes": minutes}
+    return pgettext("age", "%(minutes)s min") % {"minutes": minutes}
 
 
 @dataclass(frozen=True)

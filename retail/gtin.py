@@ -5,6 +5,7 @@ leading zero; both normalise to the same 14-digit GTIN, which is the key we
 store and look up by.
 """
 
+from django.utils.translation import gettext
 from stdnum import ean
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
@@ -20,13 +21,20 @@ def gtin_validate(value: str) -> str:
     """
     compact = ean.compact(str(value))
     if not compact.isdigit():
-        raise InvalidGtinError(f"'{value}' is not a GTIN: only digits are allowed.")
+        raise InvalidGtinError(
+            gettext("'%(value)s' is not a GTIN: only digits are allowed.") % {"value": value}
+        )
     if len(compact) not in GTIN_LENGTHS:
-        raise InvalidGtinError(f"'{value}' is not a GTIN: it must have 8, 12, 13 or 14 digits.")
+        raise InvalidGtinError(
+            gettext("'%(value)s' is not a GTIN: it must have 8, 12, 13 or 14 digits.")
+            % {"value": value}
+        )
     try:
         ean.validate(compact)
     except StdnumValidationError as exc:
-        raise InvalidGtinError(f"'{value}' has a wrong check digit.") from exc
+        raise InvalidGtinError(
+            gettext("'%(value)s' has a wrong check digit.") % {"value": value}
+        ) from exc
     return compact
 
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from retail.errors import CustomerIdentifierRequiredError, CustomerNotFoundError
 from retail.gtin import gtin14
@@ -66,7 +67,9 @@ def customer_find(
         qs = qs.filter(phone=phone)
     else:
         if channel is None:
-            raise CustomerIdentifierRequiredError("An external id is only known within a channel.")
+            raise CustomerIdentifierRequiredError(
+                gettext("An external id is only known within a channel.")
+            )
         ext = {"external_ids__channel": channel, "external_ids__value": external_id}
         if external_id_kind:
             ext["external_ids__kind"] = external_id_kind

@@ -1,14 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import retail.api.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
 from retail.health import healthz
 
-admin.site.site_header = "Retail back office"
-admin.site.site_title = "Retail back office"
-admin.site.index_title = "HQ"
+admin.site.site_header = _("Retail back office")
+admin.site.site_title = _("Retail back office")
+admin.site.index_title = _("HQ")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="store:home", permanent=False)),

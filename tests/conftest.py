@@ -1,6 +1,6 @@
 """Shared fixtures, and the rule that CI never skips a test needing a real service.
 
-Tests marked ``postgres``, ``redis`` or ``browser`` are skipped locally when
+Tests marked ``postgres``, ``redis``, ``browser`` or ``gettext`` are skipped locally when
 the service is missing, but fail when ``CI=true``: a green CI run means they ran.
 """
 
@@ -40,6 +40,10 @@ def _missing_service(item) -> str | None:
         problem = _redis_reachable()
         if problem:
             return f"needs Redis: {problem}"
+    if item.get_closest_marker("gettext") and not (
+        shutil.which("xgettext") and shutil.which("msguniq")
+    ):
+        return "needs GNU gettext for makemessages (apt-get install gettext)"
     if item.get_closest_marker("browser"):
         if not CHROMIUM:
             return "needs Debian's chromium (apt-get install chromium)"

@@ -7,6 +7,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from retail.gtin import gtin_with_check_digit
+from retail.i18n.services import user_language_set
 from retail.models import (
     ApiClient,
     Brand,
@@ -137,10 +138,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw-for-tests")
 
 
-def make_staff(role: str, stores=(), **user_kwargs):
-    """Create a user with a staff role at ``stores`` (through the real service)."""
+def make_staff(role: str, stores=(), language: str = "en", **user_kwargs):
+    """Create a user with a staff role at ``stores`` (through the real service).
+
+    The user reads English unless ``language`` says otherwise; ``language=""``
+    follows the store's market (a Danish store's staff read Danish), as a
+    user who never chose does.
+    """
     user = UserFactory(**user_kwargs)
     staff_assign_role(user=user, role=role, stores=list(stores))
+    if language is not None:
+        user_language_set(user=user, language=language)
     user.refresh_from_db()
     return user
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from imports import conf
 from imports.parsing import CellError, Table, cell_text, export_moment
 
@@ -22,11 +25,13 @@ Progress = Callable[[int, int], None]
 NEW, CHANGED, UNCHANGED, DELETED = "new", "changed", "unchanged", "deleted"
 
 WARNING_TITLES = {
-    "price_below_cost": "The price is below the product's cost (margin floor).",
-    "price_change_large": "The price changes by more than the warning threshold.",
-    "campaign_overlap": "The campaign overlaps another active campaign on the same products.",
-    "campaign_ended": "The campaign has already ended.",
-    "stock_count_below_reserved": "The count is below what is reserved: reservations are released.",
+    "price_below_cost": _("The price is below the product's cost (margin floor)."),
+    "price_change_large": _("The price changes by more than the warning threshold."),
+    "campaign_overlap": _("The campaign overlaps another active campaign on the same products."),
+    "campaign_ended": _("The campaign has already ended."),
+    "stock_count_below_reserved": _(
+        "The count is below what is reserved: reservations are released."
+    ),
 }
 
 
@@ -112,7 +117,7 @@ class Report:
         return [
             {
                 "code": code,
-                "title": WARNING_TITLES.get(code, code),
+                "title": str(WARNING_TITLES.get(code, code)),
                 "count": len(items),
                 "rows": items[:shown_rows],
             }
@@ -134,7 +139,7 @@ class RowReader:
             self.fail(column, str(exc))
             return None
         if required and (value is None or value == "" or value == []):
-            self.fail(column, "is required", code="required")
+            self.fail(column, gettext("is required"), code="required")
             return None
         return value
 
@@ -148,10 +153,12 @@ def headers_check(table: Table, columns: tuple[Column, ...], report: Report) -> 
     known = {c.name for c in columns}
     for column in columns:
         if column.required and column.name not in table.headers:
-            report.error(1, column.name, "this required column is missing", code="missing_column")
+            report.error(
+                1, column.name, gettext("this required column is missing"), code="missing_column"
+            )
     for header in table.headers:
         if header and header not in known:
-            report.error(1, header, "unknown column", code="unknown_column")
+            report.error(1, header, gettext("unknown column"), code="unknown_column")
     return report.error_count == 0
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext, gettext_lazy
+
 from imports.conf import sql_chunk
 from imports.kinds import overlaps
 from imports.kinds.base import (
@@ -47,41 +49,78 @@ from retail.models import Brand, Category, Channel, Currency, CustomerGroup, Pro
 from retail.money import quantize
 
 COLUMNS = (
-    Column("code", True, "Unique code of the campaign: the key.", "SUMMER25"),
-    Column("name", True, "Name for HQ and receipts.", "Summer grill 3 for 2"),
+    Column("code", True, gettext_lazy("Unique code of the campaign: the key."), "SUMMER25"),
+    Column("name", True, gettext_lazy("Name for HQ and receipts."), "Summer grill 3 for 2"),
     Column(
         "kind",
         True,
-        "percent_off, amount_off, fixed_price, multibuy, mix_match or spend_threshold.",
+        gettext_lazy(
+            "percent_off, amount_off, fixed_price, multibuy, mix_match or spend_threshold."
+        ),
         "multibuy",
     ),
-    Column("offer", True, "20% | 10,00 | 49,95 | 3 for 2 | 2 for 100,00 | 3 for 20%.", "3 for 2"),
-    Column("currency", False, "DKK, SEK, NOK or EUR; required with amounts.", "DKK"),
-    Column("status", False, "draft, active (default), paused or ended.", "active"),
+    Column(
+        "offer",
+        True,
+        gettext_lazy("20% | 10,00 | 49,95 | 3 for 2 | 2 for 100,00 | 3 for 20%."),
+        "3 for 2",
+    ),
+    Column("currency", False, gettext_lazy("DKK, SEK, NOK or EUR; required with amounts."), "DKK"),
+    Column("status", False, gettext_lazy("draft, active (default), paused or ended."), "active"),
     Column(
         "valid_from",
         True,
-        "Start: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM.",
+        gettext_lazy("Start: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM."),
         "01.06.2025",
     ),
-    Column("valid_to", False, "First moment it no longer runs; empty: open-ended.", "01.09.2025"),
-    Column("priority", False, "Whole number; higher is applied first (default 0).", "10"),
-    Column("stacking", False, "exclusive, best_price (default) or compound.", "best_price"),
-    Column("requires_coupon", False, "yes or no (default no).", "no"),
-    Column("max_applications", False, "Times per basket; empty: unlimited.", ""),
-    Column("threshold", False, "spend_threshold: the amount to spend; empty: any spend.", "500,00"),
-    Column("channels", False, "Channel codes, comma separated; empty: all.", "WEB-DK, POS-DK"),
-    Column("stores", False, "Store codes; empty: all.", ""),
-    Column("customer_groups", False, "Customer group codes; empty: everyone.", "MEMBERS"),
+    Column(
+        "valid_to",
+        False,
+        gettext_lazy("First moment it no longer runs; empty: open-ended."),
+        "01.09.2025",
+    ),
+    Column(
+        "priority", False, gettext_lazy("Whole number; higher is applied first (default 0)."), "10"
+    ),
+    Column(
+        "stacking",
+        False,
+        gettext_lazy("exclusive, best_price (default) or compound."),
+        "best_price",
+    ),
+    Column("requires_coupon", False, gettext_lazy("yes or no (default no)."), "no"),
+    Column("max_applications", False, gettext_lazy("Times per basket; empty: unlimited."), ""),
+    Column(
+        "threshold",
+        False,
+        gettext_lazy("spend_threshold: the amount to spend; empty: any spend."),
+        "500,00",
+    ),
+    Column(
+        "channels",
+        False,
+        gettext_lazy("Channel codes, comma separated; empty: all."),
+        "WEB-DK, POS-DK",
+    ),
+    Column("stores", False, gettext_lazy("Store codes; empty: all."), ""),
+    Column(
+        "customer_groups", False, gettext_lazy("Customer group codes; empty: everyone."), "MEMBERS"
+    ),
     Column(
         "products",
         False,
-        "SKUs the campaign applies to; a spend_threshold without targets: the whole basket.",
+        gettext_lazy(
+            "SKUs the campaign applies to; a spend_threshold without targets: the whole basket."
+        ),
         "SKU-1, SKU-2",
     ),
-    Column("categories", False, "Category codes (with their sub-categories).", "GRILL"),
-    Column("brands", False, "Brand codes.", ""),
-    Column("exclude_products", False, "SKUs left out of the categories or brands.", ""),
+    Column(
+        "categories", False, gettext_lazy("Category codes (with their sub-categories)."), "GRILL"
+    ),
+    Column("brands", False, gettext_lazy("Brand codes."), ""),
+    Column(
+        "exclude_products", False, gettext_lazy("SKUs left out of the categories or brands."), ""
+    ),
 )
 REFERENCES = {
     "channels": (Channel, "code", "channel_ids"),
@@ -120,7 +159,10 @@ def _choice(choices, default: str):
         if not text:
             return default
         if text not in choices:
-            raise CellError(f"'{value}' is not one of {', '.join(choices)}")
+            raise CellError(
+                gettext("'%(value)s' is not one of %(value2)s")
+                % {"value": value, "value2": ", ".join(choices)}
+            )
         return text
 
     return parse
@@ -155,7 +197,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         read = RowReader(report, number, cells)
         row = _row(read, refs)
         if row is not None and row.code in seen:
-            read.fail("code", f"also in row {seen[row.code]}")
+            read.fail("code", gettext("also in row %(value)s") % {"value": seen[row.code]})
         if row is not None and read.ok:
             seen[row.code] = number
             outcome = _diff(report, number, row, existing.get(row.code), read)
@@ -189,17 +231,21 @@ def _row(read: RowReader, refs) -> CampaignRow | None:
     offer = read("offer", lambda v: offer_parse(kind, str(v or ""))) if kind else None
     values.update(offer or {})
     if values["currency"] and values["currency"] not in CURRENCIES:
-        read.fail("currency", f"'{values['currency']}' is not one of {', '.join(CURRENCIES)}")
+        read.fail(
+            "currency",
+            gettext("'%(currency)s' is not one of %(value)s")
+            % {"currency": values["currency"], "value": ", ".join(CURRENCIES)},
+        )
     threshold_ok = _threshold(read, values)
     if values["valid_from"] and values["valid_to"] and values["valid_to"] <= values["valid_from"]:
-        read.fail("valid_to", "must be after valid_from")
+        read.fail("valid_to", gettext("must be after valid_from"))
     ids, known = {}, True
     for column, (_, _, attr) in REFERENCES.items():
         found = []
         for value in cell_list(read.cells.get(column)):
             obj = refs[column].get(value)
             if obj is None:
-                read.fail(column, f"'{value}' is not known")
+                read.fail(column, gettext("'%(value)s' is not known") % {"value": value})
                 known = False
             else:
                 found.append(obj.pk)
@@ -245,7 +291,11 @@ def _diff(
         return NEW
     campaign, scope = found.campaign, found.scope
     if campaign.kind not in IMPORTABLE_KINDS:
-        read.fail("code", f"'{row.code}' is a {campaign.kind} campaign: edit it in the admin")
+        read.fail(
+            "code",
+            gettext("'%(code)s' is a %(kind)s campaign: edit it in the admin")
+            % {"code": row.code, "kind": campaign.kind},
+        )
         return UNCHANGED
     changes = {}
     for name, value in row.values.items():
@@ -255,8 +305,8 @@ def _diff(
     for column, (_, _, attr) in REFERENCES.items():
         if set(getattr(row, attr)) != scope[attr]:
             changes[column] = (
-                f"{len(scope[attr])} item(s)",
-                f"{len(getattr(row, attr))} item(s)",
+                gettext("%(count)s item(s)") % {"count": len(scope[attr])},
+                gettext("%(count)s item(s)") % {"count": len(getattr(row, attr))},
             )
     if not changes:
         report.outcome(UNCHANGED, row=number, key=row.code)
@@ -273,7 +323,12 @@ def _warn(parsed, report: Report, at: datetime) -> None:
     for number, row, _ in parsed:
         valid_to = row.values["valid_to"]
         if valid_to is not None and valid_to <= at:
-            report.warn("campaign_ended", number, f"{row.code} ended {valid_to:%Y-%m-%d %H:%M}")
+            report.warn(
+                "campaign_ended",
+                number,
+                gettext("%(code)s ended %(valid_to)s")
+                % {"code": row.code, "valid_to": f"{valid_to:%Y-%m-%d %H:%M}"},
+            )
         if row.values["status"] == CampaignStatus.ACTIVE:
             own = overlaps.own_targets(row.product_ids, row.category_ids, row.brand_ids)
             entry = overlaps.Entry(
@@ -297,7 +352,10 @@ def _warn(parsed, report: Report, at: datetime) -> None:
         other = index.first_meeting(entry)
         if other is not None:
             report.warn(
-                "campaign_overlap", number, f"{entry.code} overlaps active campaign {other}"
+                "campaign_overlap",
+                number,
+                gettext("%(code)s overlaps active campaign %(other)s")
+                % {"code": entry.code, "other": other},
             )
 
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from imports.conf import sql_chunk
 from imports.kinds.base import (
     NEW,
@@ -37,16 +40,19 @@ from pricing.services.imports import CouponCodeRow, coupon_codes_bulk_create
 from retail.errors import DomainError
 
 COLUMNS = (
-    Column("campaign", True, "Code of the campaign the codes unlock.", "SUMMER25"),
+    Column("campaign", True, _("Code of the campaign the codes unlock."), "SUMMER25"),
     Column(
-        "code", False, "A given code (3-32 letters, digits, - or _); or leave empty and", "VIP-2025"
+        "code",
+        False,
+        _("A given code (3-32 letters, digits, - or _); or leave empty and"),
+        "VIP-2025",
     ),
-    Column("generate", False, "... give a number of codes to generate (1-100000).", "5000"),
-    Column("prefix", False, "Prefix of generated codes (up to 8 letters or digits).", "SUM"),
-    Column("max_uses", False, "Uses per code; empty: unlimited (generated codes: 1).", "1"),
-    Column("max_uses_per_customer", False, "Uses per customer; empty: unlimited.", ""),
-    Column("valid_from", False, "First day the code works; empty: as its campaign.", ""),
-    Column("valid_to", False, "First moment it no longer works; empty: as its campaign.", ""),
+    Column("generate", False, _("... give a number of codes to generate (1-100000)."), "5000"),
+    Column("prefix", False, _("Prefix of generated codes (up to 8 letters or digits)."), "SUM"),
+    Column("max_uses", False, _("Uses per code; empty: unlimited (generated codes: 1)."), "1"),
+    Column("max_uses_per_customer", False, _("Uses per customer; empty: unlimited."), ""),
+    Column("valid_from", False, _("First day the code works; empty: as its campaign."), ""),
+    Column("valid_to", False, _("First moment it no longer works; empty: as its campaign."), ""),
 )
 LIMITS = ("max_uses", "max_uses_per_customer", "valid_from", "valid_to")
 
@@ -75,7 +81,10 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         campaign_code = read("campaign", required=True)
         campaign = campaigns.get(campaign_code)
         if campaign_code and campaign is None:
-            read.fail("campaign", f"'{campaign_code}' is not a campaign")
+            read.fail(
+                "campaign",
+                gettext("'%(campaign_code)s' is not a campaign") % {"campaign_code": campaign_code},
+            )
         code = coupon_code_normalise(read("code") or "")
         generate = read("generate", cell_int)
         prefix = coupon_code_normalise(read("prefix") or "")
@@ -87,23 +96,29 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         }
         for name in ("max_uses", "max_uses_per_customer"):
             if limits[name] is not None and limits[name] < 1:
-                read.fail(name, "must be 1 or more")
+                read.fail(name, gettext("must be 1 or more"))
         if (
             limits["valid_from"]
             and limits["valid_to"]
             and limits["valid_to"] <= limits["valid_from"]
         ):
-            read.fail("valid_to", "must be after valid_from")
+            read.fail("valid_to", gettext("must be after valid_from"))
         if bool(code) == (generate is not None):
-            read.fail("code", "give either a code or a number to generate")
+            read.fail("code", gettext("give either a code or a number to generate"))
         elif code and not CODE_FORMAT.match(code):
-            read.fail("code", f"'{code}' is not a code (3-32 letters, digits, - or _)")
+            read.fail(
+                "code",
+                gettext("'%(code)s' is not a code (3-32 letters, digits, - or _)") % {"code": code},
+            )
         elif generate is not None and not 1 <= generate <= MAX_BATCH_SIZE:
-            read.fail("generate", f"must be 1 to {MAX_BATCH_SIZE}")
+            read.fail(
+                "generate",
+                gettext("must be 1 to %(MAX_BATCH_SIZE)s") % {"MAX_BATCH_SIZE": MAX_BATCH_SIZE},
+            )
         if not PREFIX_FORMAT.match(prefix):
-            read.fail("prefix", "up to 8 letters or digits")
+            read.fail("prefix", gettext("up to 8 letters or digits"))
         if code and code in seen:
-            read.fail("code", f"also in row {seen[code]}")
+            read.fail("code", gettext("also in row %(value)s") % {"value": seen[code]})
         if read.ok:
             if code:
                 seen[code] = number
@@ -126,9 +141,14 @@ def _given(plan, report, read, campaign, code, limits, coupon) -> None:
         plan.given.append((read.number, CouponCodeRow(campaign.pk, code, **limits)))
         report.outcome(NEW, row=read.number, key=key, changes={"code": (None, code)})
     elif coupon.campaign_id != campaign.pk:
-        read.fail("code", f"'{code}' already belongs to another campaign")
+        read.fail(
+            "code", gettext("'%(code)s' already belongs to another campaign") % {"code": code}
+        )
     elif any(getattr(coupon, name) != limits[name] for name in LIMITS):
-        read.fail("code", f"'{code}' exists with other limits; change it in the admin")
+        read.fail(
+            "code",
+            gettext("'%(code)s' exists with other limits; change it in the admin") % {"code": code},
+        )
     else:
         report.outcome(UNCHANGED, row=read.number, key=key)
 

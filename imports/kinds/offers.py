@@ -24,6 +24,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from imports.parsing import CellError, cell_decimal
 from pricing.choices import CampaignKind, MixBenefit
 
@@ -46,14 +48,16 @@ def _percent(text: str) -> Decimal | None:
         return None
     value = Decimal(match.group(1).replace(",", "."))
     if not 0 < value <= 100:
-        raise CellError(f"'{text}' is not a percentage from 0 to 100")
+        raise CellError(gettext("'%(text)s' is not a percentage from 0 to 100") % {"text": text})
     return value
 
 
 def _amount(text: str) -> Decimal:
     value = cell_decimal(text)
     if value is None or value < 0 or value != round(value, 2):
-        raise CellError(f"'{text}' is not an amount (0 or more, two decimals)")
+        raise CellError(
+            gettext("'%(text)s' is not an amount (0 or more, two decimals)") % {"text": text}
+        )
     return value
 
 
@@ -63,11 +67,11 @@ def offer_parse(kind: str, text: str) -> dict:
     params["mix_benefit"] = ""
     text = text.strip()
     if not text:
-        raise CellError("is required")
+        raise CellError(gettext("is required"))
     if kind == CampaignKind.PERCENT_OFF:
         params["percent"] = _percent(text)
         if params["percent"] is None:
-            raise CellError(f"'{text}' is not a percentage like 20%")
+            raise CellError(gettext("'%(text)s' is not a percentage like 20%%") % {"text": text})
     elif kind == CampaignKind.AMOUNT_OFF:
         params["amount"] = _amount(text)
     elif kind == CampaignKind.FIXED_PRICE:
@@ -79,22 +83,24 @@ def offer_parse(kind: str, text: str) -> dict:
     elif kind in (CampaignKind.MULTIBUY, CampaignKind.MIX_MATCH):
         _group(kind, text, params)
     else:
-        raise CellError(f"'{kind}' campaigns are edited in the admin")
+        raise CellError(gettext("'%(kind)s' campaigns are edited in the admin") % {"kind": kind})
     return params
 
 
 def _group(kind: str, text: str, params: dict) -> None:
     match = _GROUP.match(text)
     if match is None:
-        raise CellError(f"'{text}' is not like '3 for 2' or '2 for 100,00'")
+        raise CellError(
+            gettext("'%(text)s' is not like '3 for 2' or '2 for 100,00'") % {"text": text}
+        )
     buy, rest = int(match.group(1)), match.group(2).strip()
     if buy < 2:
-        raise CellError(f"'{text}': buy at least 2")
+        raise CellError(gettext("'%(text)s': buy at least 2") % {"text": text})
     params["buy_quantity"] = buy
     percent = _percent(rest)
     if percent is not None:
         if kind != CampaignKind.MIX_MATCH:
-            raise CellError(f"'{text}': a percentage is for mix_match")
+            raise CellError(gettext("'%(text)s': a percentage is for mix_match") % {"text": text})
         params["percent"] = percent
         benefit = MixBenefit.CHEAPEST_PERCENT
     elif rest.isdigit() and int(rest) < buy:

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext, gettext_lazy
+
 from imports.conf import price_change_warn_percent, sql_chunk
 from imports.kinds.base import (
     CHANGED,
@@ -39,16 +41,25 @@ from retail.models import Product
 from retail.money import quantize
 
 COLUMNS = (
-    Column("price_list", True, "Code of the price list, e.g. PUBLIC-DK.", "PUBLIC-DK"),
-    Column("sku", True, "The product's SKU.", "SKU-000123"),
-    Column("price", True, "VAT-inclusive price; decimal comma or point.", "129,95"),
+    Column(
+        "price_list", True, gettext_lazy("Code of the price list, e.g. PUBLIC-DK."), "PUBLIC-DK"
+    ),
+    Column("sku", True, gettext_lazy("The product's SKU."), "SKU-000123"),
+    Column("price", True, gettext_lazy("VAT-inclusive price; decimal comma or point."), "129,95"),
     Column(
         "valid_from",
         True,
-        "First moment of the price: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM.",
+        gettext_lazy(
+            "First moment of the price: yyyy-mm-dd, dd-mm-yyyy or dd.mm.yyyy, optional HH:MM."
+        ),
         "2025-07-01",
     ),
-    Column("valid_to", False, "First moment no longer valid; empty: until further notice.", ""),
+    Column(
+        "valid_to",
+        False,
+        gettext_lazy("First moment no longer valid; empty: until further notice."),
+        "",
+    ),
 )
 APPLY_CHUNK = 10_000
 
@@ -81,18 +92,24 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         price_list = lists.get(code) if code else None
         product = products.get(sku) if sku else None
         if code and price_list is None:
-            read.fail("price_list", f"'{code}' is not a price list")
+            read.fail("price_list", gettext("'%(code)s' is not a price list") % {"code": code})
         if sku and product is None:
-            read.fail("sku", f"'{sku}' is not a product")
+            read.fail("sku", gettext("'%(sku)s' is not a product") % {"sku": sku})
         if price_list is not None and not _is_price(amount, price_list.currency):
-            read.fail("price", f"'{shown(amount)}' is not a price (0 or more, two decimals)")
+            read.fail(
+                "price",
+                gettext("'%(amount)s' is not a price (0 or more, two decimals)")
+                % {"amount": shown(amount)},
+            )
         if valid_from and valid_to and valid_to <= valid_from:
-            read.fail("valid_to", "must be after valid_from")
+            read.fail("valid_to", gettext("must be after valid_from"))
         if read.ok:
             key = (price_list.pk, product[0], valid_from)
             if key in wanted:
                 read.fail(
-                    "valid_from", f"the same price list, SKU and start as row {wanted[key][0]}"
+                    "valid_from",
+                    gettext("the same price list, SKU and start as row %(value)s")
+                    % {"value": wanted[key][0]},
                 )
             else:
                 wanted[key] = (number, amount, valid_to)
@@ -179,7 +196,7 @@ def _periods_ok(final, rows, report: Report) -> bool:
     report.error(
         numbers.get(faulty),
         "valid_from",
-        f"the period overlaps the price from {shown(other)}",
+        gettext("the period overlaps the price from %(other)s") % {"other": shown(other)},
         code=PricePeriodOverlapError.code,
     )
     return False
@@ -196,8 +213,12 @@ def _warn(report, number, key, amount, before, cost, price_list, threshold) -> N
         report.warn(
             "price_below_cost",
             number,
-            f"{key}: price {shown(amount)} is below cost "
-            f"{shown(quantize(unit_cost, cost_currency))}",
+            gettext("%(key)s: price %(amount)s is below cost %(value)s")
+            % {
+                "key": key,
+                "amount": shown(amount),
+                "value": shown(quantize(unit_cost, cost_currency)),
+            },
         )
     if before:
         change = (amount - before) * 100 / before
@@ -242,7 +263,11 @@ def _located(exc: DomainError, numbers: list[int]) -> DomainError:
     if len(parts) == 3 and parts[0] == "rows" and parts[1].isdigit():
         column = {"amount": "price", "product_id": "sku"}.get(parts[2], parts[2])
         row = numbers[int(parts[1])]
-        exc.message = f"row {row}, column '{column}': {exc.message}"
+        exc.message = gettext("row %(row)s, column '%(column)s': %(message)s") % {
+            "row": row,
+            "column": column,
+            "message": exc.message,
+        }
         exc.extra = {**exc.extra, "row": row, "column": column}
     return exc
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from imports.conf import sql_chunk
 from imports.kinds.base import (
@@ -36,15 +38,19 @@ from retail.models import Brand, Category, Currency, Product, ProductGtin, VatCl
 from retail.resources import ProductResource, product_gtins
 
 COLUMNS = (
-    Column("sku", True, "The product's SKU: the key; a new SKU creates a product.", "SKU-000123"),
-    Column("name", True, "Name shown on receipts and in the shop.", "Oat milk 1 l"),
-    Column("category", True, "Code of the category.", "DAIRY"),
-    Column("vat_class", True, "Code of the VAT class, e.g. STANDARD.", "STANDARD"),
-    Column("brand", False, "Code of the brand; empty: no brand.", "OATLY"),
-    Column("unit_cost", False, "Purchase cost per unit excluding VAT; up to 4 decimals.", "8,25"),
-    Column("unit_cost_currency", False, "DKK, SEK, NOK or EUR (default DKK).", "DKK"),
-    Column("gtins", False, "GTINs separated by commas, the primary first.", "5701234567892"),
-    Column("is_active", False, "yes or no (default yes).", "yes"),
+    Column(
+        "sku", True, _("The product's SKU: the key; a new SKU creates a product."), "SKU-000123"
+    ),
+    Column("name", True, _("Name shown on receipts and in the shop."), "Oat milk 1 l"),
+    Column("category", True, _("Code of the category."), "DAIRY"),
+    Column("vat_class", True, _("Code of the VAT class, e.g. STANDARD."), "STANDARD"),
+    Column("brand", False, _("Code of the brand; empty: no brand."), "OATLY"),
+    Column(
+        "unit_cost", False, _("Purchase cost per unit excluding VAT; up to 4 decimals."), "8,25"
+    ),
+    Column("unit_cost_currency", False, _("DKK, SEK, NOK or EUR (default DKK)."), "DKK"),
+    Column("gtins", False, _("GTINs separated by commas, the primary first."), "5701234567892"),
+    Column("is_active", False, _("yes or no (default yes)."), "yes"),
 )
 FIELDS = (
     "name",
@@ -106,13 +112,15 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         if "unit_cost" in present:
             cost = read("unit_cost", cell_decimal)
             if cost is not None and (cost < 0 or cost != round(cost, 4)):
-                read.fail("unit_cost", "must be 0 or more with at most 4 decimals")
+                read.fail("unit_cost", gettext("must be 0 or more with at most 4 decimals"))
             values["unit_cost_amount"] = cost
         if "unit_cost_currency" in present:
             currency = (read("unit_cost_currency") or "DKK").upper()
             if currency not in Currency.values:
                 read.fail(
-                    "unit_cost_currency", f"'{currency}' is not one of {', '.join(Currency.values)}"
+                    "unit_cost_currency",
+                    gettext("'%(currency)s' is not one of %(value)s")
+                    % {"currency": currency, "value": ", ".join(Currency.values)},
                 )
             values["unit_cost_currency"] = currency
         if "is_active" in present:
@@ -121,7 +129,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
             )
         gtins = _gtins(read, sku, gtin_owner) if "gtins" in present else None
         if sku and sku in seen:
-            read.fail("sku", f"also in row {seen[sku]}")
+            read.fail("sku", gettext("also in row %(value)s") % {"value": seen[sku]})
         if read.ok:
             seen[sku] = number
             _diff(plan, report, number, sku, values, gtins, existing.get(sku))
@@ -134,7 +142,11 @@ def _ref(read: RowReader, column: str, known: dict, *, required: bool = False):
     if not code:
         return None
     if code not in known:
-        read.fail(column, f"'{code}' is not a {column.replace('_', ' ')}")
+        read.fail(
+            column,
+            gettext("'%(code)s' is not a %(value)s")
+            % {"code": code, "value": column.replace("_", " ")},
+        )
         return None
     return known[code].pk
 
@@ -179,9 +191,13 @@ def _gtins(read: RowReader, sku, owners: dict[str, str]) -> list[str]:
             continue
         owner = owners.get(code)
         if owner is not None and owner != sku:
-            read.fail("gtins", f"'{value}' belongs to product {owner}")
+            read.fail(
+                "gtins",
+                gettext("'%(value)s' belongs to product %(owner)s")
+                % {"value": value, "owner": owner},
+            )
         elif code in seen:
-            read.fail("gtins", f"'{value}' is listed twice")
+            read.fail("gtins", gettext("'%(value)s' is listed twice") % {"value": value})
         seen.add(code)
         owners[code] = sku  # a later row claiming it is an error
         result.append(value)

@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from imports.conf import sql_chunk
 from imports.kinds.base import (
     CHANGED,
@@ -31,9 +34,9 @@ from inventory.services import stock_count
 from retail.models import Product, Store
 
 COLUMNS = (
-    Column("store", True, "Code of the store or warehouse, e.g. DK-CPH01.", "DK-CPH01"),
-    Column("sku", True, "The product's SKU.", "SKU-000123"),
-    Column("counted", True, "Units counted on the shelf: a whole number, 0 or more.", "12"),
+    Column("store", True, _("Code of the store or warehouse, e.g. DK-CPH01."), "DK-CPH01"),
+    Column("sku", True, _("The product's SKU."), "SKU-000123"),
+    Column("counted", True, _("Units counted on the shelf: a whole number, 0 or more."), "12"),
 )
 
 
@@ -62,15 +65,17 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
         counted = read("counted", cell_int, required=True)
         store, product = stores.get(code), products.get(sku)
         if code and store is None:
-            read.fail("store", f"'{code}' is not a store")
+            read.fail("store", gettext("'%(code)s' is not a store") % {"code": code})
         if sku and product is None:
-            read.fail("sku", f"'{sku}' is not a product")
+            read.fail("sku", gettext("'%(sku)s' is not a product") % {"sku": sku})
         if counted is not None and counted < 0:
-            read.fail("counted", f"'{counted}' is below 0")
+            read.fail("counted", gettext("'%(counted)s' is below 0") % {"counted": counted})
         if read.ok:
             key = (store.pk, product.pk)
             if key in seen:
-                read.fail("sku", f"counted twice: also in row {seen[key]}")
+                read.fail(
+                    "sku", gettext("counted twice: also in row %(value)s") % {"value": seen[key]}
+                )
                 continue
             seen[key] = number
             on_hand, reserved = levels.get(key, (None, 0))

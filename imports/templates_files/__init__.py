@@ -26,7 +26,7 @@ def template_workbook(kind: str) -> bytes:
     doc = book.create_sheet("columns")
     doc.append(["column", "required", "meaning", "example"])
     for c in columns:
-        doc.append([c.name, "yes" if c.required else "no", c.help, csv_safe(c.example)])
+        doc.append([c.name, "yes" if c.required else "no", str(c.help), csv_safe(c.example)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.urls import path
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -173,7 +174,9 @@ class StockFeedSubmitView(IdempotentMixin, APIView):
         data = serializer.validated_data
         feed_id = data.get("feed_id") or request.headers.get(HEADER, "")
         if not feed_id:
-            raise StockFeedInvalidError("Give a feed_id or an Idempotency-Key.", field="feed_id")
+            raise StockFeedInvalidError(
+                gettext("Give a feed_id or an Idempotency-Key."), field="feed_id"
+            )
         source = caller.source if caller.fixed else data.get("source") or caller.source
         run = stock_feed_submit(
             kind=data["kind"],

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from django.utils.translation import gettext
+
 from inventory.api.errors import SkuRequiredError
 from retail.errors import TooManySkusError
 from retail.models import Channel, Product
@@ -34,7 +36,9 @@ def parse_skus(values: Sequence[str], *, limit: int) -> list[str]:
         raise SkuRequiredError(field="sku")
     if len(skus) > limit:
         raise TooManySkusError(
-            f"Ask for at most {limit} SKUs in one call.", field="sku", extra={"max": limit}
+            gettext("Ask for at most %(limit)s SKUs in one call.") % {"limit": limit},
+            field="sku",
+            extra={"max": limit},
         )
     return skus
 

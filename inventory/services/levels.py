@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import F, Q
+from django.utils.translation import gettext
 
 from inventory.errors import (
     InsufficientStockError,
@@ -66,7 +67,7 @@ def lines_sum(lines: Sequence[tuple[Product, int]]) -> list[Line]:
     Raises InvalidStockQuantityError for an empty basket or a quantity below 1.
     """
     if not lines:
-        raise InvalidStockQuantityError("Give at least one line.", field="lines")
+        raise InvalidStockQuantityError(gettext("Give at least one line."), field="lines")
     products: dict[int, Product] = {}
     totals: dict[int, int] = defaultdict(int)
     for index, (product, quantity) in enumerate(lines):

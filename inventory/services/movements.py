@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from inventory.errors import (
     InvalidStockQuantityError,
@@ -84,7 +85,7 @@ def stock_adjust(
     """
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity == 0:
         raise InvalidStockQuantityError(
-            "An adjustment is a whole number other than zero.", field="quantity"
+            gettext("An adjustment is a whole number other than zero."), field="quantity"
         )
     if not reason.strip():
         raise StockReasonRequiredError(field="reason")
@@ -131,7 +132,9 @@ def stock_count(
     negative count, StockSourceKeyReusedError for a key used otherwise.
     """
     if isinstance(counted, bool) or not isinstance(counted, int) or counted < 0:
-        raise InvalidStockQuantityError("A count is a whole number, zero or more.", field="counted")
+        raise InvalidStockQuantityError(
+            gettext("A count is a whole number, zero or more."), field="counted"
+        )
     at = at or timezone.now()
 
     def plan(level):

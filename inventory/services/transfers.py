@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from inventory.errors import (
     InvalidStockQuantityError,
@@ -113,7 +114,7 @@ def _received_quantities(
     unknown = sorted(set(received) - set(shipped))
     if unknown:
         raise InvalidStockQuantityError(
-            "These products are not on the transfer.",
+            gettext("These products are not on the transfer."),
             field="received",
             extra={"product_ids": unknown},
         )
@@ -125,7 +126,7 @@ def _received_quantities(
             or not 0 <= quantity <= shipped[product_id]
         ):
             raise InvalidStockQuantityError(
-                "Received is a whole number from 0 up to the quantity shipped.",
+                gettext("Received is a whole number from 0 up to the quantity shipped."),
                 field=f"received.{product_id}",
                 extra={"shipped": shipped[product_id], "received": repr(quantity)},
             )

@@ -28,6 +28,8 @@ from collections.abc import Iterable
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from inventory.sync.feed import (
     DELTA_KINDS,
     DELTA_SIGN,
@@ -229,7 +231,11 @@ class _RowChecker:
         return True
 
     def _error(self, line: int, column: str, code: str, message: str) -> None:
-        where = f"Line {line}, column {column}" if column else f"Line {line}"
+        where = (
+            gettext("Line %(line)s, column %(column)s") % {"line": line, "column": column}
+            if column
+            else gettext("Line %(line)s") % {"line": line}
+        )
         self.feed.add_error(FeedIssue(line, column, code, f"{where}: {message}"))
 
     def _row(self, ordinal: int, raw: RawRow) -> None:
@@ -239,9 +245,14 @@ class _RowChecker:
         sku, gtin = text(values.get("sku")), text(values.get("gtin"))
         product = None
         if not sku and not gtin:
-            self._error(line, "sku", "required", "a SKU or GTIN is required.")
+            self._error(line, "sku", "required", gettext("a SKU or GTIN is required."))
         elif not sku and gtin in self.catalogue.bad_gtins:
-            self._error(line, "gtin", "invalid_gtin", f"'{gtin}' is not a valid GTIN.")
+            self._error(
+                line,
+                "gtin",
+                "invalid_gtin",
+                gettext("'%(gtin)s' is not a valid GTIN.") % {"gtin": gtin},
+            )
         else:
             product = self.catalogue.product(sku, gtin)
         quantity, movement_kind = self._quantity(line, values)
@@ -257,7 +268,12 @@ class _RowChecker:
         product_id, pack = product
         units = quantity * pack
         if abs(units) > MAX_QUANTITY:
-            self._error(line, "quantity", "invalid_quantity", f"{units} units is too many.")
+            self._error(
+                line,
+                "quantity",
+                "invalid_quantity",
+                gettext("%(units)s units is too many.") % {"units": units},
+            )
             return
         if not self.delta:
             pair = _pair(store[0], product_id)
@@ -279,14 +295,24 @@ class _RowChecker:
     def _store(self, line: int, raw: object) -> tuple[int, ZoneInfo] | None:
         code = text(raw)
         if not code:
-            self._error(line, "store", "required", "a store code is required.")
+            self._error(line, "store", "required", gettext("a store code is required."))
             return None
         store = self.catalogue.stores.get(code.upper())
         if store is None:
-            self._error(line, "store", "unknown_store", f"no store or warehouse '{code}'.")
+            self._error(
+                line,
+                "store",
+                "unknown_store",
+                gettext("no store or warehouse '%(code)s'.") % {"code": code},
+            )
             return None
         if self.allowed is not None and store[0] not in self.allowed:
-            self._error(line, "store", "store_not_allowed", f"this sender cannot feed '{code}'.")
+            self._error(
+                line,
+                "store",
+                "store_not_allowed",
+                gettext("this sender cannot feed '%(code)s'.") % {"code": code},
+            )
             return None
         if isinstance(raw, str):
             self.store_cells[raw] = store[0]
@@ -302,10 +328,14 @@ class _RowChecker:
             return 0, ""
         if not self.delta:
             if quantity < 0:
-                self._error(line, "quantity", "invalid_quantity", "a count cannot be negative.")
+                self._error(
+                    line, "quantity", "invalid_quantity", gettext("a count cannot be negative.")
+                )
             return quantity, ""
         if quantity == 0:
-            self._error(line, "quantity", "invalid_quantity", "a delta moves at least one unit.")
+            self._error(
+                line, "quantity", "invalid_quantity", gettext("a delta moves at least one unit.")
+            )
             return 0, ""
         if not kind:
             return quantity, DELTA_KINDS["receipt" if quantity > 0 else "sale"]
@@ -313,7 +343,11 @@ class _RowChecker:
         sign = DELTA_SIGN[movement_kind]
         if quantity * sign < 0 and str(values.get("quantity")).strip()[:1] in "+-":
             self._error(
-                line, "quantity", "invalid_quantity", f"the sign of {quantity} contradicts {kind}."
+                line,
+                "quantity",
+                "invalid_quantity",
+                gettext("the sign of %(quantity)s contradicts %(kind)s.")
+                % {"quantity": quantity, "kind": kind},
             )
             return 0, ""
         return abs(quantity) * sign, movement_kind
@@ -330,7 +364,11 @@ class _RowChecker:
         first = self.seen_line_ids.setdefault(key, line)
         if first != line:
             self._error(
-                line, "line_id", "duplicate_line_id", f"'{line_id}' was used on line {first}."
+                line,
+                "line_id",
+                "duplicate_line_id",
+                gettext("'%(line_id)s' was used on line %(first)s.")
+                % {"line_id": line_id, "first": first},
             )
             return None
         return key
@@ -348,5 +386,7 @@ class _RowChecker:
         # Naming the earlier line costs a scan; enough to show the pattern.
         for i in range(len(feed.lines) if self.duplicates <= 20 else 0):
             if feed.location_ids[i] == location_id and feed.product_ids[i] == product_id:
-                return f"this store and SKU were already counted on line {feed.lines[i]}."
-        return "this store and SKU were already counted."
+                return gettext("this store and SKU were already counted on line %(line)s.") % {
+                    "line": feed.lines[i]
+                }
+        return gettext("this store and SKU were already counted.")

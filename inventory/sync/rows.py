@@ -26,6 +26,8 @@ from datetime import datetime
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext
+
 from inventory.sync.feed import DELTA_KINDS, FeedIssue
 
 CSV, JSONL = "csv", "jsonl"
@@ -122,7 +124,14 @@ def raw_rows(stream: BinaryIO, *, name: str, report: Report) -> Iterator[RawRow]
             line = row.line
             yield row
     except UnicodeDecodeError:
-        report(FeedIssue(line + 1, "", "not_utf8", f"Line {line + 1}: the file is not UTF-8 text."))
+        report(
+            FeedIssue(
+                line + 1,
+                "",
+                "not_utf8",
+                gettext("Line %(value)s: the file is not UTF-8 text.") % {"value": line + 1},
+            )
+        )
     finally:
         text.detach()
 
@@ -130,7 +139,9 @@ def raw_rows(stream: BinaryIO, *, name: str, report: Report) -> Iterator[RawRow]
 def _csv_rows(text: io.TextIOWrapper, report: Report) -> Iterator[RawRow]:
     first = text.readline()
     if not first.strip():
-        report(FeedIssue(1, "", "missing_header", "Line 1: the CSV file has no header row."))
+        report(
+            FeedIssue(1, "", "missing_header", gettext("Line 1: the CSV file has no header row."))
+        )
         return
     delimiter = max((",", ";", "\t"), key=first.count)
     header_cells = next(csv.reader([first], delimiter=delimiter))
@@ -161,7 +172,8 @@ def _csv_rows(text: io.TextIOWrapper, report: Report) -> Iterator[RawRow]:
                     line,
                     "",
                     "wrong_number_of_fields",
-                    f"Line {line}: {len(cells)} fields, but the header has {width}.",
+                    gettext("Line %(line)s: %(cells)s fields, but the header has %(width)s.")
+                    % {"line": line, "cells": len(cells), "width": width},
                 )
             )
             yield RawRow(line, {})
@@ -172,13 +184,27 @@ def _csv_rows(text: io.TextIOWrapper, report: Report) -> Iterator[RawRow]:
 def _header_ok(columns: list[str], report: Report) -> bool:
     ok = True
     for name in {c for c in columns if c in ALIASES.values() and columns.count(c) > 1}:
-        report(FeedIssue(1, name, "duplicate_column", f"Line 1: column {name} appears twice."))
+        report(
+            FeedIssue(
+                1,
+                name,
+                "duplicate_column",
+                gettext("Line 1: column %(name)s appears twice.") % {"name": name},
+            )
+        )
         ok = False
     missing = [name for name in REQUIRED if name not in columns]
     if "sku" not in columns and "gtin" not in columns:
         missing.append("sku")
     for name in missing:
-        report(FeedIssue(1, name, "missing_column", f"Line 1: the header has no {name} column."))
+        report(
+            FeedIssue(
+                1,
+                name,
+                "missing_column",
+                gettext("Line 1: the header has no %(name)s column.") % {"name": name},
+            )
+        )
         ok = False
     return ok
 
@@ -190,11 +216,26 @@ def _jsonl_rows(text: io.TextIOWrapper, report: Report) -> Iterator[RawRow]:
         try:
             obj = json.loads(content)
         except json.JSONDecodeError as exc:
-            report(FeedIssue(line, "", "invalid_json", f"Line {line}: not valid JSON ({exc.msg})."))
+            report(
+                FeedIssue(
+                    line,
+                    "",
+                    "invalid_json",
+                    gettext("Line %(line)s: not valid JSON (%(msg)s).")
+                    % {"line": line, "msg": exc.msg},
+                )
+            )
             yield RawRow(line, {})
             continue
         if not isinstance(obj, dict):
-            report(FeedIssue(line, "", "invalid_json", f"Line {line}: expected a JSON object."))
+            report(
+                FeedIssue(
+                    line,
+                    "",
+                    "invalid_json",
+                    gettext("Line %(line)s: expected a JSON object.") % {"line": line},
+                )
+            )
             yield RawRow(line, {})
             continue
         yield RawRow(line, {column_name(key): value for key, value in obj.items()})
@@ -218,19 +259,25 @@ def cell_quantity(value: object) -> int:
     Raises ValueProblem (``required`` or ``invalid_quantity``).
     """
     if isinstance(value, bool):
-        raise ValueProblem("invalid_quantity", f"{value!r} is not a whole number.")
+        raise ValueProblem(
+            "invalid_quantity", gettext("%(value)s is not a whole number.") % {"value": repr(value)}
+        )
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise ValueProblem("invalid_quantity", f"{value!r} is not a whole number.")
+        raise ValueProblem(
+            "invalid_quantity", gettext("%(value)s is not a whole number.") % {"value": repr(value)}
+        )
     text = cell_text(value)
     if not text:
-        raise ValueProblem("required", "a quantity is required.")
+        raise ValueProblem("required", gettext("a quantity is required."))
     match = _QUANTITY.match(text)
     if match is None:
-        raise ValueProblem("invalid_quantity", f"'{text}' is not a whole number.")
+        raise ValueProblem(
+            "invalid_quantity", gettext("'%(text)s' is not a whole number.") % {"text": text}
+        )
     number = int(match.group(2))
     return -number if match.group(1) == "-" else number
 
@@ -239,7 +286,10 @@ def cell_kind(value: object) -> str:
     """``sale``, ``receipt``, ``return`` (any case) or empty; raises ValueProblem otherwise."""
     text = cell_text(value).lower()
     if text and text not in DELTA_KINDS:
-        raise ValueProblem("invalid_kind", f"'{text}' is not one of sale, receipt, return.")
+        raise ValueProblem(
+            "invalid_kind",
+            gettext("'%(text)s' is not one of sale, receipt, return.") % {"text": text},
+        )
     return text
 
 
@@ -252,6 +302,7 @@ def cell_datetime(value: object, *, tz: ZoneInfo) -> datetime | None:
         moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise ValueProblem(
-            "invalid_datetime", f"'{text}' is not an ISO 8601 date and time."
+            "invalid_datetime",
+            gettext("'%(text)s' is not an ISO 8601 date and time.") % {"text": text},
         ) from exc
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment

@@ -17,6 +17,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from inventory import conf
 from inventory.models import StockFeedRun
@@ -65,17 +66,21 @@ def stock_feed_submit(
 
     feed_id, source = (feed_id or "").strip(), (source or "").strip()
     if kind not in StockFeedRun.Kind.values:
-        raise StockFeedInvalidError("Kind is snapshot or delta.", field="kind")
+        raise StockFeedInvalidError(gettext("Kind is snapshot or delta."), field="kind")
     if not feed_id or len(feed_id) > FEED_ID_MAX:
         raise StockFeedInvalidError(
-            f"Give a feed id of 1 to {FEED_ID_MAX} characters.", field="feed_id"
+            gettext("Give a feed id of 1 to %(FEED_ID_MAX)s characters.")
+            % {"FEED_ID_MAX": FEED_ID_MAX},
+            field="feed_id",
         )
     if not source or len(source) > SOURCE_MAX:
         raise StockFeedInvalidError(
-            f"Give a source of 1 to {SOURCE_MAX} characters.", field="source"
+            gettext("Give a source of 1 to %(SOURCE_MAX)s characters.")
+            % {"SOURCE_MAX": SOURCE_MAX},
+            field="source",
         )
     if (file is None) == (rows is None):
-        raise StockFeedInvalidError("Give either a file or rows.", field="file")
+        raise StockFeedInvalidError(gettext("Give either a file or rows."), field="file")
     existing = StockFeedRun.objects.filter(feed_id=feed_id).first()
     if existing is not None:
         return existing

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy as _
 
 from loyalty.errors import StoredValueNotFoundError, WrongPinError
 from retail.api.auth import request_client
@@ -15,7 +16,7 @@ WINDOW_SECONDS = 600
 class TooManyAttemptsError(DomainError):
     code = "too_many_attempts"
     status = 429
-    default_message = "Too many wrong codes or PINs; try again later."
+    default_message = _("Too many wrong codes or PINs; try again later.")
 
 
 def _key(request) -> str:

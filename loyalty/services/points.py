@@ -20,6 +20,8 @@ from functools import partial
 from django.db import connection
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from loyalty import conf
 from loyalty.errors import InsufficientPointsError, SourceKeyReusedError
@@ -39,12 +41,12 @@ CREDIT_KINDS = (
 
 class AdjustmentReasonRequiredError(DomainError):
     code = "adjustment_reason_required"
-    default_message = "A points adjustment needs a reason."
+    default_message = _("A points adjustment needs a reason.")
 
 
 class InvalidPointsError(DomainError):
     code = "invalid_points"
-    default_message = "The number of points must be a positive whole number."
+    default_message = _("The number of points must be a positive whole number.")
 
 
 def _ttl() -> timedelta:
@@ -165,7 +167,7 @@ def _consume_oldest(*, membership_id: int, points: int) -> None:
         left -= take
         entry.save(update_fields=["remaining"])
     if left:  # the book is broken; never silently let the balance drift
-        raise InsufficientPointsError("Unspent credits do not cover the balance.")
+        raise InsufficientPointsError(gettext("Unspent credits do not cover the balance."))
 
 
 def points_earn(
@@ -195,7 +197,7 @@ def points_earn(
     if (existing := find()) is not None:
         return existing
     if points <= 0:
-        raise InvalidPointsError("This purchase earns no points.")
+        raise InvalidPointsError(gettext("This purchase earns no points."))
 
     def run():
         entry = _credit(

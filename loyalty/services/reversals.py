@@ -17,6 +17,7 @@ from functools import partial
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from loyalty.models import Membership, PointsEntry
 from loyalty.services.points import (
@@ -65,7 +66,7 @@ def points_burn_reverse(
         wanted = left if points is None else points
         if wanted <= 0 or wanted > left:
             raise InvalidPointsError(
-                "More points than the burn has left to give back.", extra={"left": left}
+                gettext("More points than the burn has left to give back."), extra={"left": left}
             )
         return _credit(
             membership_id=burn.membership_id,
@@ -115,7 +116,7 @@ def points_earn_reverse(
         return existing
     spend = quantize(min(Decimal(spend_amount), earn.spend_amount), earn.currency)
     if spend <= 0:
-        raise InvalidPointsError("Nothing to reverse.")
+        raise InvalidPointsError(gettext("Nothing to reverse."))
 
     def run():
         member = _lock_membership(earn.membership_id)

@@ -24,15 +24,23 @@ class ReceiptPriceAudit(models.Model):
         DEVIATIONS = "deviations", _("Lines priced differently")
         UNPRICED = "unpriced", _("Could not price")
 
-    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="price_audit")
-    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, related_name="price_audit", verbose_name=_("order")
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, verbose_name=_("outcome"))
     note = models.CharField(
-        max_length=200, blank=True, help_text=_("Why the engine could not price the receipt.")
+        max_length=200,
+        blank=True,
+        help_text=_("Why the engine could not price the receipt."),
+        verbose_name=_("note"),
     )
     rules_version_in_force = models.CharField(
-        max_length=64, blank=True, help_text=_("Empty when it could not be told.")
+        max_length=64,
+        blank=True,
+        help_text=_("Empty when it could not be told."),
+        verbose_name=_("rules version in force"),
     )
-    audited_at = models.DateTimeField()
+    audited_at = models.DateTimeField(verbose_name=_("audited"))
 
     class Meta:
         verbose_name = _("receipt price audit")
@@ -45,39 +53,64 @@ class ReceiptPriceAudit(models.Model):
 class PriceDeviation(models.Model):
     """One receipt line whose unit price, discount or total differs from the engine's."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="price_deviations")
-    line = models.OneToOneField(OrderLine, on_delete=models.CASCADE, related_name="price_deviation")
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
-    till = models.CharField(max_length=64, blank=True)
-    sku = models.CharField(max_length=64)
-    day = models.DateField(help_text=_("The day of the sale in the store's time zone."))
-    sold_at = models.DateTimeField()
-    quantity = models.PositiveIntegerField()
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    till_unit_price_amount = money_field()
-    engine_unit_price_amount = money_field()
-    till_discount_amount = money_field()
-    engine_discount_amount = money_field()
-    till_amount = money_field(help_text=_("What the till charged for the line."))
-    engine_amount = money_field(help_text=_("What the engine charges for the line."))
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="price_deviations", verbose_name=_("order")
+    )
+    line = models.OneToOneField(
+        OrderLine, on_delete=models.CASCADE, related_name="price_deviation", verbose_name=_("line")
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store")
+    )
+    till = models.CharField(max_length=64, blank=True, verbose_name=_("till"))
+    sku = models.CharField(max_length=64, verbose_name=_("SKU"))
+    day = models.DateField(
+        help_text=_("The day of the sale in the store's time zone."), verbose_name=_("day")
+    )
+    sold_at = models.DateTimeField(verbose_name=_("sold"))
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    till_unit_price_amount = money_field(verbose_name=_("till unit price amount"))
+    engine_unit_price_amount = money_field(verbose_name=_("engine unit price amount"))
+    till_discount_amount = money_field(verbose_name=_("till discount amount"))
+    engine_discount_amount = money_field(verbose_name=_("engine discount amount"))
+    till_amount = money_field(
+        help_text=_("What the till charged for the line."), verbose_name=_("till amount")
+    )
+    engine_amount = money_field(
+        help_text=_("What the engine charges for the line."), verbose_name=_("engine amount")
+    )
     difference_amount = money_field(
-        help_text=_("Till minus engine: above zero the customer paid more than the rules say.")
+        help_text=_("Till minus engine: above zero the customer paid more than the rules say."),
+        verbose_name=_("difference amount"),
     )
     engine_only_campaigns = models.JSONField(
-        default=list, blank=True, help_text=_("Campaigns the engine applied and the till did not.")
+        default=list,
+        blank=True,
+        help_text=_("Campaigns the engine applied and the till did not."),
+        verbose_name=_("engine only campaigns"),
     )
     till_only_campaigns = models.JSONField(
-        default=list, blank=True, help_text=_("Campaigns the till applied and the engine did not.")
+        default=list,
+        blank=True,
+        help_text=_("Campaigns the till applied and the engine did not."),
+        verbose_name=_("till only campaigns"),
     )
     rules_version = models.CharField(
-        max_length=64, blank=True, help_text=_("The rules version the till priced with.")
+        max_length=64,
+        blank=True,
+        help_text=_("The rules version the till priced with."),
+        verbose_name=_("rules version"),
     )
-    rules_version_in_force = models.CharField(max_length=64, blank=True)
+    rules_version_in_force = models.CharField(
+        max_length=64, blank=True, verbose_name=_("rules version in force")
+    )
     stale = models.BooleanField(
         null=True,
         help_text=_("The till's rules version was not the one in force; empty when unknown."),
+        verbose_name=_("stale"),
     )
-    audited_at = models.DateTimeField()
+    audited_at = models.DateTimeField(verbose_name=_("audited"))
 
     class Meta:
         ordering = ["-day", "store", "till", "sku", "pk"]

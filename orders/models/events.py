@@ -12,16 +12,25 @@ from orders.models.sales import Order
 class OrderEvent(models.Model):
     """What happened to an order, for staff and the customer's history (append-only)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=32)
-    message = models.CharField(max_length=300, blank=True)
-    data = models.JSONField(default=dict, blank=True)
-    at = models.DateTimeField()
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
+    )
+    kind = models.CharField(max_length=32, verbose_name=_("kind"))
+    message = models.CharField(max_length=300, blank=True, verbose_name=_("message"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("data"))
+    at = models.DateTimeField(verbose_name=_("time"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
     )
 
     class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
         ordering = ["at", "pk"]
 
     def __str__(self):
@@ -50,21 +59,27 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed (gave up)")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=16, choices=Kind.choices)
-    medium = models.CharField(max_length=8, choices=Medium.choices)
-    recipient = models.CharField(max_length=254)
-    language = models.CharField(max_length=5)
-    context = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField()
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("order")
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
+    medium = models.CharField(max_length=8, choices=Medium.choices, verbose_name=_("medium"))
+    recipient = models.CharField(max_length=254, verbose_name=_("recipient"))
+    language = models.CharField(max_length=5, verbose_name=_("language"))
+    context = models.JSONField(default=dict, blank=True, verbose_name=_("context"))
+    status = models.CharField(
+        max_length=8, choices=Status.choices, default=Status.PENDING, verbose_name=_("status")
+    )
+    dedupe_key = models.CharField(max_length=200, unique=True, verbose_name=_("dedupe key"))
+    attempts = models.PositiveSmallIntegerField(default=0, verbose_name=_("attempts"))
+    last_error = models.CharField(max_length=500, blank=True, verbose_name=_("last error"))
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    claimed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("claimed"))
+    sent_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sent"))
 
     class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["status", "created_at"])]
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from retail.models import Channel, Customer, Product, Store
 from retail.money_fields import Currency, money_field
@@ -15,7 +16,7 @@ class Order(models.Model):
     """A customer's purchase in one channel: an order to fulfil, or a completed POS receipt."""
 
     class Kind(models.TextChoices):
-        ORDER = "order", _("Order")
+        ORDER = "order", pgettext_lazy("purchase order", "Order")
         RECEIPT = "receipt", _("POS receipt")
 
     class Fulfilment(models.TextChoices):
@@ -45,53 +46,107 @@ class Order(models.Model):
         Status.CANCELLED,
     )
 
-    number = models.CharField(max_length=20, unique=True, help_text=_("Told to the customer."))
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ORDER)
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="orders")
-    customer = models.ForeignKey(
-        Customer, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    number = models.CharField(
+        max_length=20, unique=True, help_text=_("Told to the customer."), verbose_name=_("number")
     )
-    fulfilment = models.CharField(max_length=16, choices=Fulfilment.choices)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NEW)
+    kind = models.CharField(
+        max_length=8, choices=Kind.choices, default=Kind.ORDER, verbose_name=_("kind")
+    )
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="orders", verbose_name=_("channel")
+    )
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("customer"),
+    )
+    fulfilment = models.CharField(
+        max_length=16, choices=Fulfilment.choices, verbose_name=_("fulfilment")
+    )
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.NEW, verbose_name=_("status")
+    )
     # Where the stock is reserved and picked (store, or the warehouse).
-    fulfil_location = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    fulfil_location = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("fulfil location")
+    )
     # Where the customer collects (click-and-collect kinds); the store of a receipt.
     collect_store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("collect store"),
     )
     receipt_id = models.CharField(
-        max_length=64, blank=True, help_text=_("The POS's own id; unique per store.")
+        max_length=64,
+        blank=True,
+        help_text=_("The POS's own id; unique per store."),
+        verbose_name=_("receipt ID"),
     )
-    pickup_code = models.CharField(max_length=8, blank=True)
-    shipping_address = models.JSONField(default=dict, blank=True)
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    subtotal_amount = money_field(help_text=_("Before discounts."))
-    discount_amount = money_field(default=0)
-    total_amount = money_field(help_text=_("What the customer pays, VAT included."))
-    vat = models.JSONField(default=list, blank=True, help_text=_("[{rate, gross, net, vat}]"))
-    coupon_codes = models.JSONField(default=list, blank=True)
+    pickup_code = models.CharField(max_length=8, blank=True, verbose_name=_("pickup code"))
+    shipping_address = models.JSONField(
+        default=dict, blank=True, verbose_name=_("shipping address")
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    subtotal_amount = money_field(
+        help_text=_("Before discounts."), verbose_name=_("subtotal amount")
+    )
+    discount_amount = money_field(default=0, verbose_name=_("discount amount"))
+    total_amount = money_field(
+        help_text=_("What the customer pays, VAT included."), verbose_name=_("total amount")
+    )
+    vat = models.JSONField(
+        default=list, blank=True, help_text=_("[{rate, gross, net, vat}]"), verbose_name=_("VAT")
+    )
+    coupon_codes = models.JSONField(default=list, blank=True, verbose_name=_("coupon codes"))
     rules_version = models.CharField(
-        max_length=64, blank=True, help_text=_("The rules version the order was priced with.")
+        max_length=64,
+        blank=True,
+        help_text=_("The rules version the order was priced with."),
+        verbose_name=_("rules version"),
     )
-    till = models.CharField(max_length=64, blank=True, help_text=_("The POS till of a receipt."))
-    language = models.CharField(max_length=5, default="en")
-    notify_email = models.BooleanField(default=True)
-    notify_sms = models.BooleanField(default=False)
-    placed_at = models.DateTimeField()
-    promised_at = models.DateTimeField(null=True, blank=True, help_text=_("Ready by."))
-    picking_at = models.DateTimeField(null=True, blank=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
-    pickup_expires_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    till = models.CharField(
+        max_length=64, blank=True, help_text=_("The POS till of a receipt."), verbose_name=_("till")
+    )
+    language = models.CharField(max_length=5, default="en", verbose_name=_("language"))
+    notify_email = models.BooleanField(default=True, verbose_name=_("notify email"))
+    notify_sms = models.BooleanField(default=False, verbose_name=_("notify SMS"))
+    placed_at = models.DateTimeField(verbose_name=_("placed"))
+    promised_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Ready by."), verbose_name=_("promised")
+    )
+    picking_at = models.DateTimeField(null=True, blank=True, verbose_name=_("picking"))
+    ready_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ready"))
+    pickup_expires_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("pickup expires")
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded"))
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed"))
     transfer = models.ForeignKey(
-        "inventory.Transfer", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "inventory.Transfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("transfer"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
 
     class Meta:
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
         ordering = ["-placed_at", "-pk"]
         indexes = [
             models.Index(fields=["fulfil_location", "status", "placed_at"]),
@@ -146,23 +201,32 @@ class OrderLine(models.Model):
         REMOVED = "removed", _("Removed (short-picked)")
         SUBSTITUTED = "substituted", _("Replaced by a substitute")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
-    line_no = models.PositiveSmallIntegerField()
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    sku = models.CharField(max_length=64)
-    name = models.CharField(max_length=200)
-    gtin = models.CharField(max_length=14, blank=True)
-    quantity = models.PositiveIntegerField()
-    unit_price_amount = money_field()
-    base_total_amount = money_field()
-    discount_amount = money_field(default=0)
-    total_amount = money_field(help_text=_("Paid for this line after its discounts."))
-    vat_rate = models.DecimalField(max_digits=5, decimal_places=2)
-    vat_amount = money_field()
-    discounts = models.JSONField(
-        default=list, blank=True, help_text=_("[{campaign, name, kind, text, amount, coupon}]")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
     )
-    price_list_code = models.CharField(max_length=32, blank=True)
+    line_no = models.PositiveSmallIntegerField(verbose_name=_("line number"))
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    sku = models.CharField(max_length=64, verbose_name=_("SKU"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    gtin = models.CharField(max_length=14, blank=True, verbose_name=_("GTIN"))
+    quantity = models.PositiveIntegerField(verbose_name=_("quantity"))
+    unit_price_amount = money_field(verbose_name=_("unit price amount"))
+    base_total_amount = money_field(verbose_name=_("base total amount"))
+    discount_amount = money_field(default=0, verbose_name=_("discount amount"))
+    total_amount = money_field(
+        help_text=_("Paid for this line after its discounts."), verbose_name=_("total amount")
+    )
+    vat_rate = models.DecimalField(max_digits=5, decimal_places=2, verbose_name=_("VAT rate"))
+    vat_amount = money_field(verbose_name=_("VAT amount"))
+    discounts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("[{campaign, name, kind, text, amount, coupon}]"),
+        verbose_name=_("discounts"),
+    )
+    price_list_code = models.CharField(max_length=32, blank=True, verbose_name=_("price list code"))
     unit_paid = models.JSONField(
         default=list,
         blank=True,
@@ -170,15 +234,25 @@ class OrderLine(models.Model):
             "What each unit paid, lowest first, as decimal strings summing to the total; "
             "empty for a receipt that sent no unit shares."
         ),
+        verbose_name=_("unit paid"),
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, verbose_name=_("status")
+    )
     substitute_for = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="substitutes"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="substitutes",
+        verbose_name=_("substitute for"),
     )
-    returned_quantity = models.PositiveIntegerField(default=0)
-    refunded_amount = money_field(default=0)
+    returned_quantity = models.PositiveIntegerField(default=0, verbose_name=_("returned quantity"))
+    refunded_amount = money_field(default=0, verbose_name=_("refunded amount"))
 
     class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
         ordering = ["order", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["order", "line_no"], name="order_line_no_unique"),
@@ -217,22 +291,36 @@ class Tender(models.Model):
         CAPTURED = "captured", _("Captured")
         RELEASED = "released", _("Released")
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="tenders")
-    kind = models.CharField(max_length=12, choices=Kind.choices)
-    status = models.CharField(max_length=10, choices=Status.choices)
-    amount = money_field(help_text=_("Taken or held, after reductions."))
-    refunded_amount = money_field(default=0)
-    points = models.PositiveIntegerField(default=0, help_text=_("Points burned (points tender)."))
-    points_refunded = models.PositiveIntegerField(default=0)
-    code_last4 = models.CharField(max_length=4, blank=True)
-    stored_value_account_id = models.BigIntegerField(null=True, blank=True)
-    hold_key = models.CharField(max_length=200, blank=True)
-    redemption_key = models.CharField(max_length=200, blank=True)
-    points_burn_key = models.CharField(max_length=200, blank=True)
-    external_reference = models.CharField(max_length=200, blank=True)
-    external_provider = models.CharField(max_length=40, blank=True)
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="tenders", verbose_name=_("order")
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, verbose_name=_("kind"))
+    status = models.CharField(max_length=10, choices=Status.choices, verbose_name=_("status"))
+    amount = money_field(help_text=_("Taken or held, after reductions."), verbose_name=_("amount"))
+    refunded_amount = money_field(default=0, verbose_name=_("refunded amount"))
+    points = models.PositiveIntegerField(
+        default=0, help_text=_("Points burned (points tender)."), verbose_name=_("points")
+    )
+    points_refunded = models.PositiveIntegerField(default=0, verbose_name=_("points refunded"))
+    code_last4 = models.CharField(max_length=4, blank=True, verbose_name=_("last four digits"))
+    stored_value_account_id = models.BigIntegerField(
+        null=True, blank=True, verbose_name=_("stored value account")
+    )
+    hold_key = models.CharField(max_length=200, blank=True, verbose_name=_("hold key"))
+    redemption_key = models.CharField(max_length=200, blank=True, verbose_name=_("redemption key"))
+    points_burn_key = models.CharField(
+        max_length=200, blank=True, verbose_name=_("points burn key")
+    )
+    external_reference = models.CharField(
+        max_length=200, blank=True, verbose_name=_("external reference")
+    )
+    external_provider = models.CharField(
+        max_length=40, blank=True, verbose_name=_("external provider")
+    )
 
     class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
         ordering = ["order", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from orders.errors import InvalidOrderStateError, OrderNotFoundError
 from orders.models import Order, OrderLine
@@ -66,7 +67,7 @@ def require_store(order: Order, store: Store, *, store_id: int | None, step: str
     """Refuse a step done at the wrong one of the order's two stores."""
     if store.pk != store_id:
         raise InvalidOrderStateError(
-            f"This order is {step} at another store.",
+            gettext("This order is %(step)s at another store.") % {"step": step},
             field="store",
             extra={"status": order.status},
         )
@@ -97,7 +98,7 @@ def require_all_picked(order: Order) -> list[OrderLine]:
     open_lines = [line.line_no for line in lines if line.status == LineStatus.OPEN]
     if not lines or open_lines:
         raise InvalidOrderStateError(
-            "Every line must be picked first.",
+            gettext("Every line must be picked first."),
             extra={"status": order.status, "open_lines": open_lines},
         )
     return lines

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from inventory.services import stock_levels_lock
 from loyalty.selectors import stored_value_account_get
 from loyalty.services.stored_value import stored_value_redeem
@@ -38,7 +40,9 @@ def exchange_price(
 ) -> tuple[PricedBasket, dict[int, Product]]:
     """Price what the customer takes instead, for them at ``store`` now (``new_lines.<i>``)."""
     if not new_lines:
-        raise ReturnNotAllowedError("Name what the customer takes instead.", field="new_lines")
+        raise ReturnNotAllowedError(
+            gettext("Name what the customer takes instead."), field="new_lines"
+        )
     try:
         priced = basket_price(
             lines=list(new_lines),
@@ -54,7 +58,7 @@ def exchange_price(
         raise
     if priced.currency != order.currency:
         raise ReturnNotAllowedError(
-            "The new sale is priced in another currency.",
+            gettext("The new sale is priced in another currency."),
             field="new_lines",
             extra={"currency": priced.currency},
         )
@@ -178,7 +182,7 @@ def _tenders_take(
     if due <= 0:
         # "The card pays the rest" with nothing left to pay takes nothing; an amount is an error.
         if any(t.kind != Tender.Kind.EXTERNAL or t.amount is not None for t in tenders):
-            raise TenderMismatchError("Nothing is left to pay.", field="tenders")
+            raise TenderMismatchError(gettext("Nothing is left to pay."), field="tenders")
         return []
     return tenders_take(
         tender_plan(tenders, total=due, currency=order.currency),

@@ -22,6 +22,8 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.utils.translation import gettext
+
 from inventory.errors import TransferNotInTransitError
 from inventory.services import stock_transfer_receive, stock_transfer_ship
 from orders.errors import InvalidOrderStateError, PickupCodeNotFoundError
@@ -111,7 +113,7 @@ def order_line_pick(*, line: OrderLine, store: Store, actor=None, at: datetime) 
             return line
         if line.status != LineStatus.OPEN:
             raise InvalidOrderStateError(
-                "This line is no longer to be picked.", extra={"line_status": line.status}
+                gettext("This line is no longer to be picked."), extra={"line_status": line.status}
             )
         if order.status == Status.NEW:
             _picking(order, actor=actor, at=at)
@@ -152,7 +154,7 @@ def order_line_short_pick(
         order, line = _line_locked(line, store)
         if line.status not in LIVE_LINES:
             raise InvalidOrderStateError(
-                "This line is no longer to be picked.", extra={"line_status": line.status}
+                gettext("This line is no longer to be picked."), extra={"line_status": line.status}
             )
         if order.status == Status.NEW:
             _picking(order, actor=actor, at=at)
@@ -194,7 +196,9 @@ def order_ready(*, order: Order, store: Store, actor=None, at: datetime) -> Orde
         order = order_locked_for(order.pk, store)
         require_store(order, store, store_id=order.fulfil_location_id, step="picked")
         if order.fulfilment in SHIP_KINDS:
-            raise InvalidOrderStateError("Ship this order instead.", extra={"status": order.status})
+            raise InvalidOrderStateError(
+                gettext("Ship this order instead."), extra={"status": order.status}
+            )
         require_status(order, Status.NEW, Status.PICKING)
         lines = require_all_picked(order)
         if order.fulfilment == Fulfilment.COLLECT_OTHER:
@@ -286,7 +290,7 @@ def order_ship(
         require_store(order, store, store_id=order.fulfil_location_id, step="shipped")
         if order.fulfilment not in SHIP_KINDS:
             raise InvalidOrderStateError(
-                "This order is collected, not shipped.", extra={"status": order.status}
+                gettext("This order is collected, not shipped."), extra={"status": order.status}
             )
         require_status(order, Status.NEW, Status.PICKING)
         require_all_picked(order)

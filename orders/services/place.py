@@ -17,6 +17,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from inventory.selectors import channel_warehouse
 from orders.errors import CustomerRequiredError, InvalidFulfilmentError, PriceChangedError
@@ -235,30 +236,36 @@ def fulfil_locations(
     field = "fulfilment"
     if fulfilment in (Fulfilment.CLICK_COLLECT, Fulfilment.COLLECT_OTHER):
         if collect_store is None or not collect_store.is_active:
-            raise InvalidFulfilmentError("Name the store to collect from.", field="collect_store")
+            raise InvalidFulfilmentError(
+                gettext("Name the store to collect from."), field="collect_store"
+            )
         if not collect_store.click_and_collect:
             raise InvalidFulfilmentError(
-                "This store does not offer click-and-collect.", field="collect_store"
+                gettext("This store does not offer click-and-collect."), field="collect_store"
             )
         if fulfilment == Fulfilment.CLICK_COLLECT:
             return collect_store, collect_store
         if source_store is None or not source_store.is_active or source_store == collect_store:
             raise InvalidFulfilmentError(
-                "Name another store or warehouse to source from.", field="source_store"
+                gettext("Name another store or warehouse to source from."), field="source_store"
             )
         return source_store, collect_store
     if fulfilment in (Fulfilment.SHIP_FROM_STORE, Fulfilment.HOME_DELIVERY):
         if not shipping_address:
-            raise InvalidFulfilmentError("A delivery address is needed.", field="shipping_address")
+            raise InvalidFulfilmentError(
+                gettext("A delivery address is needed."), field="shipping_address"
+            )
         if fulfilment == Fulfilment.SHIP_FROM_STORE:
             if source_store is None or not source_store.ship_from_store:
                 raise InvalidFulfilmentError(
-                    "This store does not ship orders.", field="source_store"
+                    gettext("This store does not ship orders."), field="source_store"
                 )
             return source_store, None
         warehouse = source_store or channel_warehouse(channels=[channel])
         if warehouse is None or warehouse.kind != Store.Kind.WAREHOUSE:
-            raise InvalidFulfilmentError("No warehouse delivers for this channel.", field=field)
+            raise InvalidFulfilmentError(
+                gettext("No warehouse delivers for this channel."), field=field
+            )
         return warehouse, None
     raise InvalidFulfilmentError(field=field)
 

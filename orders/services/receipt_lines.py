@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from loyalty.selectors import points_burn_for_key, redemption_for_key
 from orders.errors import ReceiptInvalidError
@@ -88,9 +89,9 @@ def _amount(value, currency: str, field: str) -> Decimal:
     try:
         amount = quantize(Decimal(str(value)), currency)
     except Exception:
-        raise ReceiptInvalidError("Not an amount.", field=field) from None
+        raise ReceiptInvalidError(gettext("Not an amount."), field=field) from None
     if amount < 0:
-        raise ReceiptInvalidError("Amounts are not negative.", field=field)
+        raise ReceiptInvalidError(gettext("Amounts are not negative."), field=field)
     return amount
 
 
@@ -99,16 +100,18 @@ def lines_check(
 ) -> list[OrderLine]:
     """Resolve and check the receipt's lines; return unsaved ``OrderLine`` rows."""
     if not lines:
-        raise ReceiptInvalidError("A receipt has at least one line.", field="lines")
+        raise ReceiptInvalidError(gettext("A receipt has at least one line."), field="lines")
     for i, line in enumerate(lines):
         quantity = line.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= 9999:
-            raise ReceiptInvalidError("A quantity is 1 to 9999.", field=f"lines.{i}.quantity")
+            raise ReceiptInvalidError(
+                gettext("A quantity is 1 to 9999."), field=f"lines.{i}.quantity"
+            )
     found = products_resolve([line.sku for line in lines])
     for i, hit in enumerate(found):
         if hit is None:
             raise ReceiptInvalidError(
-                "No product has this SKU or GTIN.",
+                gettext("No product has this SKU or GTIN."),
                 field=f"lines.{i}.sku",
                 extra={"sku": lines[i].sku},
             )
@@ -121,14 +124,14 @@ def lines_check(
         base_total = quantize(unit_price * line.quantity, currency)
         if total > base_total:
             raise ReceiptInvalidError(
-                "The line total is more than quantity x unit price.",
+                gettext("The line total is more than quantity x unit price."),
                 field=f"lines.{i}.total",
                 extra={"base_total": str(base_total)},
             )
         rate = line.vat_rate if line.vat_rate is not None else rates.get(product.vat_class_id)
         if rate is None:
             raise ReceiptInvalidError(
-                "No VAT rate for this product in the store's country.",
+                gettext("No VAT rate for this product in the store's country."),
                 field=f"lines.{i}.vat_rate",
             )
         units = line.quantity * pack
@@ -166,11 +169,11 @@ def tenders_check(
 ) -> list[Tender]:
     """Check the tenders pay exactly ``total``; return unsaved CAPTURED ``Tender`` rows."""
     if not tenders:
-        raise ReceiptInvalidError("Say how the receipt was paid.", field="tenders")
+        raise ReceiptInvalidError(gettext("Say how the receipt was paid."), field="tenders")
     rows = []
     for i, tender in enumerate(tenders):
         if tender.kind not in Tender.Kind.values:
-            raise ReceiptInvalidError("Unknown tender.", field=f"tenders.{i}.kind")
+            raise ReceiptInvalidError(gettext("Unknown tender."), field=f"tenders.{i}.kind")
         amount = _amount(tender.amount, currency, f"tenders.{i}.amount")
         row = Tender(
             kind=tender.kind,
@@ -188,7 +191,7 @@ def tenders_check(
     paid = sum((row.amount for row in rows), Decimal(0))
     if paid != total:
         raise ReceiptInvalidError(
-            "The tenders do not add up to the lines.",
+            gettext("The tenders do not add up to the lines."),
             field="tenders",
             extra={"total": str(total), "tendered": str(paid)},
         )
@@ -200,11 +203,11 @@ def _stored_value_tender(row: Tender, reference: str, *, field: str) -> None:
     entry = redemption_for_key(source_key=reference)
     if entry is None:
         raise ReceiptInvalidError(
-            "Give the key the card or voucher was redeemed with.", field=field
+            gettext("Give the key the card or voucher was redeemed with."), field=field
         )
     if -entry.amount != row.amount:
         raise ReceiptInvalidError(
-            "The redemption was for another amount.",
+            gettext("The redemption was for another amount."),
             field=field,
             extra={"redeemed": str(-entry.amount)},
         )
@@ -222,7 +225,7 @@ def _points_tender(row: Tender, tender: ReceiptTender, *, field: str) -> None:
     burn = points_burn_for_key(source_key=tender.reference)
     if burn is None:
         raise ReceiptInvalidError(
-            "No points were burned with this key.", field=f"{field}.reference"
+            gettext("No points were burned with this key."), field=f"{field}.reference"
         )
     row.points = -burn.points
     row.points_burn_key = tender.reference

@@ -73,7 +73,7 @@ def receipt_record(
     receipt_id = str(receipt_id).strip()
     if not receipt_id or len(receipt_id) > 64:
         raise ReceiptInvalidError(
-            "Give the POS receipt id (1 to 64 characters).", field="receipt_id"
+            _("Give the POS receipt id (1 to 64 characters)."), field="receipt_id"
         )
     rules_version, till = str(rules_version or "").strip(), str(till or "").strip()
     for name, value in (("rules_version", rules_version), ("till", till)):
@@ -84,7 +84,7 @@ def receipt_record(
         return existing, False
     currency = currency or channel.currency
     if currency not in CURRENCIES:
-        raise ReceiptInvalidError("Unknown currency.", field="currency")
+        raise ReceiptInvalidError(_("Unknown currency."), field="currency")
     rows = lines_check(lines, store=store, currency=currency, sold_at=sold_at)
     total = sum((row.total_amount for row in rows), Decimal(0))
     tender_rows = tenders_check(tenders, total=total, currency=currency)

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import F
+from django.utils.translation import gettext
 
 from inventory.selectors import channel_warehouse
 from inventory.services import stock_adjust, stock_record_return
@@ -98,7 +99,9 @@ def return_check(
     """
     if order.status not in RETURNABLE:
         raise ReturnNotAllowedError(
-            "The order has not been handed over yet.", field="order", extra={"status": order.status}
+            gettext("The order has not been handed over yet."),
+            field="order",
+            extra={"status": order.status},
         )
     bought = order.closed_at or order.placed_at
     days = conf.return_days()
@@ -107,7 +110,7 @@ def return_check(
             extra={"purchased_at": bought.isoformat(), "return_days": days}
         )
     if not lines:
-        raise ReturnNotAllowedError("Name the lines to return.", field=field)
+        raise ReturnNotAllowedError(gettext("Name the lines to return."), field=field)
     by_no = {line.line_no: line for line in OrderLine.objects.filter(order=order).order_by("pk")}
     taken: dict[int, int] = defaultdict(int)
     taken_amount: dict[int, Decimal] = defaultdict(Decimal)
@@ -116,18 +119,18 @@ def return_check(
         name = f"{field}.{i}"
         line = by_no.get(request.line_no)
         if line is None:
-            raise ReturnNotAllowedError("The order has no such line.", field=name)
+            raise ReturnNotAllowedError(gettext("The order has no such line."), field=name)
         if line.status in NOT_HANDED_OVER:
-            raise ReturnNotAllowedError("This line was never handed over.", field=name)
+            raise ReturnNotAllowedError(gettext("This line was never handed over."), field=name)
         if request.condition not in ReturnLine.Condition.values:
-            raise ReturnNotAllowedError("Say whether it can be sold again.", field=name)
+            raise ReturnNotAllowedError(gettext("Say whether it can be sold again."), field=name)
         quantity = request.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            raise ReturnNotAllowedError("Return one unit or more.", field=name)
+            raise ReturnNotAllowedError(gettext("Return one unit or more."), field=name)
         returned = line.returned_quantity + taken[line.pk]
         if quantity > line.quantity - returned:
             raise ReturnNotAllowedError(
-                "More than is left to return.",
+                gettext("More than is left to return."),
                 field=name,
                 extra={"left": line.quantity - returned},
             )

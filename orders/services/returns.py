@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from orders.errors import ReturnNotAllowedError
 from orders.models import Order, Return
 from orders.services.access import order_lock
@@ -67,7 +69,7 @@ def return_create(
     """
     if refund_to not in Return.RefundTo.values:
         raise ReturnNotAllowedError(
-            "Refund to the original tenders or a credit note.", field="refund_to"
+            gettext("Refund to the original tenders or a credit note."), field="refund_to"
         )
     done = return_find(source_key)
     if done is not None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from inventory.services import stock_levels_lock
 from orders.errors import InvalidOrderStateError
 from orders.models import Order, OrderLine, Refund
@@ -22,7 +24,7 @@ def line_substitute(
 ) -> OrderLine:
     """Reserve ``substitute`` for ``line``, release the line's units, add the new line."""
     if substitute.pk == line.product_id:
-        raise InvalidOrderStateError("Substitute another product.", field="substitute")
+        raise InvalidOrderStateError(gettext("Substitute another product."), field="substitute")
     ttl = reservation_ttl_left(order, at)
     # Both items' stock rows first, in the lock order, then reserve before releasing:
     # if the substitute is not there, nothing else has changed.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -131,7 +132,7 @@ def price_chart_svg(
     prices = clip_segments(segments, start=start, end=end)
     lowest = lowest_series(segments, start=start, end=end)
     priors = clip_segments(prior, start=start, end=end)
-    title = escape(f"Price and 30-day lowest price ({currency})")
+    title = escape(_("Price and 30-day lowest price (%(currency)s)") % {"currency": currency})
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{box.width}" '
         f'height="{box.height}" viewBox="0 0 {box.width} {box.height}" '
@@ -139,9 +140,10 @@ def price_chart_svg(
         f'<rect x="0" y="0" width="{box.width}" height="{box.height}" fill="#fff"/>',
     ]
     if not prices:
+        no_price = escape(_("No price in this period."))
         parts.append(
             f'<text x="{box.width // 2}" y="{box.height // 2}" text-anchor="middle" '
-            'fill="#666">No price in this period.</text></svg>'
+            f'fill="#666">{no_price}</text></svg>'
         )
         return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
 
@@ -160,25 +162,29 @@ def price_chart_svg(
         _axes(box, start=start, end=end, y_low=y_low, y_high=y_high, y_step=y_step, x=x, y=y)
     )
     if now is not None and start < now < end:
+        now_label = escape(_("now"))
         parts.append(
             f'<line x1="{x(now):.1f}" y1="{box.top}" x2="{x(now):.1f}" '
             f'y2="{box.top + box.plot_height}" stroke="#9ca3af" stroke-dasharray="2,2"/>'
-            f'<text x="{x(now) + 3:.1f}" y="{box.top + 10}" fill="#6b7280">now</text>'
+            f'<text x="{x(now) + 3:.1f}" y="{box.top + 10}" fill="#6b7280">{now_label}</text>'
         )
     parts.append(_steps(lowest, x=x, y=y, colour="#d97706", dashed=True))
     parts.append(_steps(prices, x=x, y=y, colour="#2563eb", dashed=False))
     parts.append(_prior_lines(priors, x=x, y=y))
     legend_y = box.height - 12
+    price_label = escape(_("Price"))
+    lowest_label = escape(_("Lowest price of the previous 30 days"))
+    prior_label = escape(_("Prior price (Omnibus)"))
     parts.append(
         f'<line x1="{box.left}" y1="{legend_y - 4}" x2="{box.left + 24}" y2="{legend_y - 4}" '
         f'stroke="#2563eb" stroke-width="2"/>'
-        f'<text x="{box.left + 30}" y="{legend_y}">Price</text>'
+        f'<text x="{box.left + 30}" y="{legend_y}">{price_label}</text>'
         f'<line x1="{box.left + 90}" y1="{legend_y - 4}" x2="{box.left + 114}" '
         f'y2="{legend_y - 4}" stroke="#d97706" stroke-width="2" stroke-dasharray="5,3"/>'
-        f'<text x="{box.left + 120}" y="{legend_y}">Lowest price of the previous 30 days</text>'
+        f'<text x="{box.left + 120}" y="{legend_y}">{lowest_label}</text>'
         f'<line x1="{box.left + 360}" y1="{legend_y - 4}" x2="{box.left + 384}" '
         f'y2="{legend_y - 4}" stroke="{PRIOR_COLOUR}" stroke-width="2" stroke-dasharray="1,3"/>'
-        f'<text x="{box.left + 390}" y="{legend_y}">{escape(_("Prior price (Omnibus)"))}</text>'
+        f'<text x="{box.left + 390}" y="{legend_y}">{prior_label}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308  (numbers and escaped text only)
@@ -219,7 +225,7 @@ def _axes(box: ChartBox, *, start, end, y_low, y_high, y_step, x, y) -> str:
             parts.append(
                 f'<line x1="{xpos:.1f}" y1="{bottom}" x2="{xpos:.1f}" y2="{bottom + 4}" '
                 f'stroke="#666"/><text x="{xpos:.1f}" y="{bottom + 16}" '
-                f'text-anchor="middle">{month:%b %Y}</text>'
+                f'text-anchor="middle">{date_format(month, "M Y")}</text>'
             )
         month = datetime(
             month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=start.tzinfo

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from pricing.admin.chart import price_chart_svg
 from pricing.admin.new_price import new_price_view
@@ -234,7 +235,7 @@ class PriceListEntryAdmin(ServiceErrorMixin, admin.ModelAdmin):
             '<table class="price-history"><thead><tr><th>{}</th><th>{}</th><th>{}</th>'
             "<th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             _("Changed"),
-            _("Change"),
+            pgettext_lazy("price history column", "Change"),
             _("Old amount"),
             _("New amount"),
             _("Valid to"),

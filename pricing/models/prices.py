@@ -26,17 +26,25 @@ class PriceList(models.Model):
     A list without customer groups is public (the Omnibus 30-day rule applies).
     """
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    priority = models.IntegerField(default=0)
-    channels = models.ManyToManyField(Channel, blank=True, related_name="+")
-    stores = models.ManyToManyField(Store, blank=True, related_name="+")
-    customer_groups = models.ManyToManyField(CustomerGroup, blank=True, related_name="+")
-    is_active = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    priority = models.IntegerField(default=0, verbose_name=_("priority"))
+    channels = models.ManyToManyField(
+        Channel, blank=True, related_name="+", verbose_name=_("channels")
+    )
+    stores = models.ManyToManyField(Store, blank=True, related_name="+", verbose_name=_("stores"))
+    customer_groups = models.ManyToManyField(
+        CustomerGroup, blank=True, related_name="+", verbose_name=_("customer groups")
+    )
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
         ordering = ["-priority", "code"]
 
     def __str__(self):
@@ -50,15 +58,20 @@ class PriceListEntry(models.Model):
     nothing runs at midnight.  Periods of one list and product never overlap.
     """
 
-    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="entries")
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    amount = _money(validators=[MinValueValidator(0)])
-    valid_from = models.DateTimeField()
-    valid_to = models.DateTimeField(null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.CASCADE, related_name="entries", verbose_name=_("price list")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="+", verbose_name=_("product")
+    )
+    amount = _money(validators=[MinValueValidator(0)], verbose_name=_("amount"))
+    valid_from = models.DateTimeField(verbose_name=_("valid from"))
+    valid_to = models.DateTimeField(null=True, blank=True, verbose_name=_("valid to"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
-        verbose_name_plural = "price list entries"
+        verbose_name = _("price list entry")
+        verbose_name_plural = _("price list entries")
         indexes = [models.Index(fields=["product", "price_list", "valid_from"])]
         constraints = [
             models.CheckConstraint(
@@ -93,26 +106,45 @@ class PriceChange(models.Model):
         SEED = "seed", _("Demo seed")
 
     entry = models.ForeignKey(
-        PriceListEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="changes"
+        PriceListEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="changes",
+        verbose_name=_("entry"),
     )
     # Copied so the history outlives a deleted entry.
-    price_list = models.ForeignKey(PriceList, on_delete=models.PROTECT, related_name="changes")
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    old_amount = _money(null=True, blank=True)
-    new_amount = _money(null=True, blank=True)
-    valid_from = models.DateTimeField()
-    valid_to = models.DateTimeField(null=True, blank=True)
-    changed_at = models.DateTimeField()
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    price_list = models.ForeignKey(
+        PriceList, on_delete=models.PROTECT, related_name="changes", verbose_name=_("price list")
     )
-    source = models.CharField(max_length=8, choices=Source.choices)
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="+", verbose_name=_("product")
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    old_amount = _money(null=True, blank=True, verbose_name=_("old amount"))
+    new_amount = _money(null=True, blank=True, verbose_name=_("new amount"))
+    valid_from = models.DateTimeField(verbose_name=_("valid from"))
+    valid_to = models.DateTimeField(null=True, blank=True, verbose_name=_("valid to"))
+    changed_at = models.DateTimeField(verbose_name=_("changed"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    source = models.CharField(max_length=8, choices=Source.choices, verbose_name=_("source"))
     reference = models.CharField(
-        max_length=64, blank=True, help_text=_("What made the change, e.g. the import run.")
+        max_length=64,
+        blank=True,
+        help_text=_("What made the change, e.g. the import run."),
+        verbose_name=_("reference"),
     )
 
     class Meta:
+        verbose_name = _("price change")
+        verbose_name_plural = _("price changes")
         ordering = ["product", "price_list", "changed_at", "pk"]
         indexes = [models.Index(fields=["product", "price_list", "changed_at"])]
 
@@ -123,9 +155,17 @@ class PriceChange(models.Model):
 class ProductSet(models.Model):
     """An explicit set of products a campaign can target (e.g. "summer grill mix")."""
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    products = models.ManyToManyField(Product, related_name="+", blank=True)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    products = models.ManyToManyField(
+        Product, related_name="+", blank=True, verbose_name=_("products")
+    )
+
+    class Meta:
+        verbose_name = _("product set")
+        verbose_name_plural = _("product sets")
 
     def __str__(self):
         return self.name

@@ -18,6 +18,7 @@ from itertools import pairwise
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pricing.errors import InvalidPriceError, InvalidPricePeriodError, PricePeriodOverlapError
 from pricing.models import PriceChange, PriceList, PriceListEntry
@@ -49,7 +50,7 @@ class PriceBulkResult:
 
 def _amount(value, *, currency: str, field: str) -> Decimal:
     if isinstance(value, float):
-        raise InvalidPriceError("Give the amount as a decimal, not a float.", field=field)
+        raise InvalidPriceError(gettext("Give the amount as a decimal, not a float."), field=field)
     try:
         amount = Decimal(str(value))
     except InvalidOperation as exc:
@@ -61,7 +62,9 @@ def _amount(value, *, currency: str, field: str) -> Decimal:
 
 def _period(valid_from: datetime, valid_to: datetime | None, *, field: str) -> None:
     if timezone.is_naive(valid_from) or (valid_to is not None and timezone.is_naive(valid_to)):
-        raise InvalidPricePeriodError("Give aware datetimes (with a time zone).", field=field)
+        raise InvalidPricePeriodError(
+            gettext("Give aware datetimes (with a time zone)."), field=field
+        )
     if valid_to is not None and valid_to <= valid_from:
         raise InvalidPricePeriodError(field=field)
 
@@ -258,7 +261,7 @@ def _bulk_plan(price_list, wanted, existing, known, user, source, at):
     by_start = {(e.product_id, e.valid_from): e for entries in existing.values() for e in entries}
     for (product_id, valid_from), (index, row) in wanted.items():
         if product_id not in known:
-            raise InvalidPriceError("Unknown product.", field=f"rows.{index}.product_id")
+            raise InvalidPriceError(gettext("Unknown product."), field=f"rows.{index}.product_id")
         entry = by_start.get((product_id, valid_from))
         if entry is None:
             entry = PriceListEntry(

@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from retail.admin.scoping import StoreScopedAdminMixin
-from retail.models import StaffProfile, StaffRole
+from retail.models import StaffProfile, StaffRole, UserPreference
 from retail.services.staff import staff_assign_role
 
 User = get_user_model()
@@ -114,6 +114,18 @@ class StaffProfileInline(admin.StackedInline):
         return format_html('<a href="{}">{}</a>', url, _("Change role or stores"))
 
 
+class UserPreferenceInline(admin.StackedInline):
+    """The language the user reads the store pages and the admin in."""
+
+    model = UserPreference
+    fields = ("language",)
+    can_delete = False
+    extra = 1
+    max_num = 1
+    verbose_name = _("language")
+    verbose_name_plural = _("language")
+
+
 # Replace Django's user admin (imported first, so it has registered) with ours.
 if admin.site.is_registered(User):
     admin.site.unregister(User)
@@ -124,7 +136,7 @@ class RetailUserAdmin(UserAdmin):
     list_display = (*UserAdmin.list_display, "staff_role")
     list_filter = ("staff_profile__role", *UserAdmin.list_filter)
     list_select_related = ("staff_profile",)
-    inlines = [StaffProfileInline]
+    inlines = [StaffProfileInline, UserPreferenceInline]
 
     @admin.display(description=_("Staff role"), ordering="staff_profile__role")
     def staff_role(self, obj):

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext
+
 from retail.api.auth import request_client
 from retail.errors import (
     ApiKeyRequiredError,
@@ -101,7 +103,7 @@ def call_store(
     if bound is not None:
         if store_code and store_code != bound.code:
             raise StoreNotAllowedError(
-                "This API key belongs to one store; it cannot use another.",
+                gettext("This API key belongs to one store; it cannot use another."),
                 field="store",
                 extra={"store": bound.code},
             )

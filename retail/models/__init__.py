@@ -11,7 +11,7 @@ from retail.models.customers import (
     CustomerGroupMembership,
 )
 from retail.models.locations import Channel, OpeningHours, SpecialOpeningHours, Store
-from retail.models.staff import StaffProfile, StaffRole
+from retail.models.staff import StaffProfile, StaffRole, UserPreference
 
 __all__ = [
     "ApiClient",
@@ -34,6 +34,7 @@ __all__ = [
     "StaffProfile",
     "StaffRole",
     "Store",
+    "UserPreference",
     "VatClass",
     "VatRate",
 ]

@@ -14,8 +14,10 @@ class ApiClient(models.Model):
     Its keys rotate; the client (and what it is allowed to see) stays.
     """
 
-    name = models.CharField(max_length=100)
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="api_clients")
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="api_clients", verbose_name=_("channel")
+    )
     store = models.ForeignKey(
         Store,
         on_delete=models.PROTECT,
@@ -23,13 +25,15 @@ class ApiClient(models.Model):
         blank=True,
         related_name="api_clients",
         help_text=_("Required for a POS terminal: the store it stands in."),
+        verbose_name=_("store"),
     )
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
+        verbose_name_plural = _("API clients")
         ordering = ["name"]
-        verbose_name = "API client"
+        verbose_name = _("API client")
 
     def __str__(self):
         return self.name
@@ -38,11 +42,13 @@ class ApiClient(models.Model):
 class ApiClientKey(AbstractAPIKey):
     """A hashed API key of a client; revoke it, or rotate to a new one with a grace period."""
 
-    client = models.ForeignKey(ApiClient, on_delete=models.CASCADE, related_name="keys")
+    client = models.ForeignKey(
+        ApiClient, on_delete=models.CASCADE, related_name="keys", verbose_name=_("client")
+    )
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = "API key"
-        verbose_name_plural = "API keys"
+        verbose_name = _("API key")
+        verbose_name_plural = _("API keys")
 
 
 class IdempotencyRecord(models.Model):
@@ -56,19 +62,25 @@ class IdempotencyRecord(models.Model):
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
 
-    scope = models.CharField(max_length=64)
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=8)
-    path = models.CharField(max_length=500)
-    request_hash = models.CharField(max_length=64)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    response_body = models.JSONField(null=True, blank=True)
-    created_at = models.DateTimeField()
-    locked_until = models.DateTimeField()
-    expires_at = models.DateTimeField(db_index=True)
+    scope = models.CharField(max_length=64, verbose_name=_("scope"))
+    key = models.CharField(max_length=255, verbose_name=_("key"))
+    method = models.CharField(max_length=8, verbose_name=_("method"))
+    path = models.CharField(max_length=500, verbose_name=_("path"))
+    request_hash = models.CharField(max_length=64, verbose_name=_("request hash"))
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.IN_PROGRESS, verbose_name=_("status")
+    )
+    response_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("response status")
+    )
+    response_body = models.JSONField(null=True, blank=True, verbose_name=_("response body"))
+    created_at = models.DateTimeField(verbose_name=_("created"))
+    locked_until = models.DateTimeField(verbose_name=_("locked until"))
+    expires_at = models.DateTimeField(db_index=True, verbose_name=_("expires"))
 
     class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique"),
             models.CheckConstraint(

@@ -23,10 +23,14 @@ def validate_gtin(value: str) -> None:
 
 
 class Brand(models.Model):
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     class Meta:
+        verbose_name = _("brand")
+        verbose_name_plural = _("brands")
         ordering = ["name"]
 
     def __str__(self):
@@ -36,13 +40,16 @@ class Brand(models.Model):
 class Category(MP_Node):
     """A node of the category tree; the materialised path makes "this and below" one query."""
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     node_order_by = ["name"]
 
     class Meta:
-        verbose_name_plural = "categories"
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
 
     def __str__(self):
         return self.name
@@ -51,13 +58,15 @@ class Category(MP_Node):
 class VatClass(models.Model):
     """A VAT class (standard, reduced, food, zero); its rate depends on country and date."""
 
-    code = models.CharField(max_length=16, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
+    code = models.CharField(
+        max_length=16, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "VAT class"
-        verbose_name_plural = "VAT classes"
+        verbose_name = _("VAT class")
+        verbose_name_plural = _("VAT classes")
 
     def __str__(self):
         return self.name
@@ -71,20 +80,26 @@ class VatRate(models.Model):
     exclusion constraint).
     """
 
-    country = CountryField()
-    vat_class = models.ForeignKey(VatClass, on_delete=models.PROTECT, related_name="rates")
+    country = CountryField(verbose_name=_("country"))
+    vat_class = models.ForeignKey(
+        VatClass, on_delete=models.PROTECT, related_name="rates", verbose_name=_("VAT class")
+    )
     rate = models.DecimalField(
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(0)],
         help_text=_("Percent, e.g. 25.00."),
+        verbose_name=_("rate"),
     )
-    valid_from = models.DateField()
-    valid_to = models.DateField(null=True, blank=True, help_text=_("First day no longer valid."))
+    valid_from = models.DateField(verbose_name=_("valid from"))
+    valid_to = models.DateField(
+        null=True, blank=True, help_text=_("First day no longer valid."), verbose_name=_("valid to")
+    )
 
     class Meta:
+        verbose_name_plural = _("VAT rates")
         ordering = ["country", "vat_class", "valid_from"]
-        verbose_name = "VAT rate"
+        verbose_name = _("VAT rate")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gt=F("valid_from")),
@@ -123,13 +138,22 @@ class VatRate(models.Model):
 
 
 class Product(models.Model):
-    sku = models.CharField(max_length=64, unique=True, verbose_name="SKU")
-    name = models.CharField(max_length=200)
+    sku = models.CharField(max_length=64, unique=True, verbose_name=_("SKU"))
+    name = models.CharField(max_length=200, verbose_name=_("name"))
     brand = models.ForeignKey(
-        Brand, on_delete=models.PROTECT, related_name="products", null=True, blank=True
+        Brand,
+        on_delete=models.PROTECT,
+        related_name="products",
+        null=True,
+        blank=True,
+        verbose_name=_("brand"),
     )
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
-    vat_class = models.ForeignKey(VatClass, on_delete=models.PROTECT, related_name="products")
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    vat_class = models.ForeignKey(
+        VatClass, on_delete=models.PROTECT, related_name="products", verbose_name=_("VAT class")
+    )
     unit_cost_amount = models.DecimalField(
         max_digits=AMOUNT_MAX_DIGITS,
         decimal_places=4,
@@ -137,16 +161,24 @@ class Product(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
         help_text=_("Purchase cost per unit, excluding VAT; for margin checks."),
+        verbose_name=_("unit cost amount"),
     )
     unit_cost_currency = models.CharField(
-        max_length=3, choices=Currency.choices, default=Currency.DKK
+        max_length=3,
+        choices=Currency.choices,
+        default=Currency.DKK,
+        verbose_name=_("unit cost currency"),
     )
-    is_active = models.BooleanField(default=True)
-    attributes = models.JSONField(default=dict, blank=True, help_text=_("E.g. colour, size."))
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text=_("E.g. colour, size."), verbose_name=_("attributes")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["sku"]
         indexes = [models.Index(fields=["category", "is_active"])]
         constraints = [
@@ -163,17 +195,25 @@ class Product(models.Model):
 class ProductGtin(models.Model):
     """A barcode of a product; a multipack GTIN maps to the same SKU with its pack quantity."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="gtins")
-    gtin = models.CharField(
-        max_length=14, validators=[validate_gtin], verbose_name="GTIN", help_text=_("As printed.")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="gtins", verbose_name=_("product")
     )
-    gtin14 = models.CharField(max_length=14, unique=True, editable=False, verbose_name="GTIN-14")
-    pack_quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    is_primary = models.BooleanField(default=False)
+    gtin = models.CharField(
+        max_length=14,
+        validators=[validate_gtin],
+        verbose_name=_("GTIN"),
+        help_text=_("As printed."),
+    )
+    gtin14 = models.CharField(max_length=14, unique=True, editable=False, verbose_name=_("GTIN-14"))
+    pack_quantity = models.PositiveIntegerField(
+        default=1, validators=[MinValueValidator(1)], verbose_name=_("pack quantity")
+    )
+    is_primary = models.BooleanField(default=False, verbose_name=_("primary"))
 
     class Meta:
+        verbose_name_plural = _("GTINs")
         ordering = ["product", "-is_primary", "gtin"]
-        verbose_name = "GTIN"
+        verbose_name = _("GTIN")
         constraints = [
             models.CheckConstraint(
                 condition=Q(gtin14__regex=r"^[0-9]{14}$"), name="product_gtin14_digits"

@@ -23,11 +23,15 @@ class CustomerGroup(models.Model):
         B2B_CONTRACT = "b2b_contract", _("B2B contract")
         OTHER = "other", _("Other")
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=16, choices=Kind.choices)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    kind = models.CharField(max_length=16, choices=Kind.choices, verbose_name=_("kind"))
 
     class Meta:
+        verbose_name = _("customer group")
+        verbose_name_plural = _("customer groups")
         ordering = ["code"]
 
     def __str__(self):
@@ -36,35 +40,61 @@ class CustomerGroup(models.Model):
 
 class Customer(models.Model):
     # The id channels see: not guessable, not a row count.
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    member_number = models.CharField(max_length=20, unique=True, null=True, blank=True)
-    first_name = models.CharField(max_length=100, blank=True)
-    last_name = models.CharField(max_length=100, blank=True)
-    email = models.EmailField(blank=True)
-    phone = PhoneNumberField(blank=True)
-    preferred_store = models.ForeignKey(
-        Store, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    public_id = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("public ID")
     )
-    language = models.CharField(max_length=5, choices=Language.choices, default=Language.EN)
+    member_number = models.CharField(
+        max_length=20, unique=True, null=True, blank=True, verbose_name=_("member number")
+    )
+    first_name = models.CharField(max_length=100, blank=True, verbose_name=_("first name"))
+    last_name = models.CharField(max_length=100, blank=True, verbose_name=_("last name"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    phone = PhoneNumberField(blank=True, verbose_name=_("phone"))
+    preferred_store = models.ForeignKey(
+        Store,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("preferred store"),
+    )
+    language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.EN, verbose_name=_("language")
+    )
     market = CountryField(
         blank=True,
+        verbose_name=_("market"),
         help_text=_(
             "The market the customer belongs to (where they signed up): only that market's "
             "channels read their data. Empty: only HQ."
         ),
     )
     # Current consent state; the history is in CustomerConsentEvent.
-    email_marketing_consent = models.BooleanField(default=False)
-    email_marketing_consent_at = models.DateTimeField(null=True, blank=True)
-    sms_marketing_consent = models.BooleanField(default=False)
-    sms_marketing_consent_at = models.DateTimeField(null=True, blank=True)
-    groups = models.ManyToManyField(
-        CustomerGroup, through="CustomerGroupMembership", related_name="customers", blank=True
+    email_marketing_consent = models.BooleanField(
+        default=False, verbose_name=_("email marketing consent")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    email_marketing_consent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("email marketing consent")
+    )
+    sms_marketing_consent = models.BooleanField(
+        default=False, verbose_name=_("SMS marketing consent")
+    )
+    sms_marketing_consent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("SMS marketing consent")
+    )
+    groups = models.ManyToManyField(
+        CustomerGroup,
+        through="CustomerGroupMembership",
+        related_name="customers",
+        blank=True,
+        verbose_name=_("groups"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
         ordering = ["last_name", "first_name", "pk"]
         constraints = [
             # One profile per e-mail address, whatever its case.
@@ -98,12 +128,18 @@ class Customer(models.Model):
 class CustomerGroupMembership(models.Model):
     """A customer in a group, optionally only for a period (an employee, a B2B contract)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="memberships")
-    group = models.ForeignKey(CustomerGroup, on_delete=models.CASCADE, related_name="memberships")
-    valid_from = models.DateTimeField(null=True, blank=True)
-    valid_to = models.DateTimeField(null=True, blank=True)
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("customer")
+    )
+    group = models.ForeignKey(
+        CustomerGroup, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("group")
+    )
+    valid_from = models.DateTimeField(null=True, blank=True, verbose_name=_("valid from"))
+    valid_to = models.DateTimeField(null=True, blank=True, verbose_name=_("valid to"))
 
     class Meta:
+        verbose_name = _("customer group membership")
+        verbose_name_plural = _("customer group memberships")
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "group"], name="customer_group_membership_unique"
@@ -130,15 +166,23 @@ class CustomerExternalId(models.Model):
 
     Kind = ExternalIdKind
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="external_ids")
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(
-        max_length=16, choices=ExternalIdKind.choices, default=ExternalIdKind.ACCOUNT
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="external_ids", verbose_name=_("customer")
     )
-    value = models.CharField(max_length=100)
+    channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("channel")
+    )
+    kind = models.CharField(
+        max_length=16,
+        choices=ExternalIdKind.choices,
+        default=ExternalIdKind.ACCOUNT,
+        verbose_name=_("kind"),
+    )
+    value = models.CharField(max_length=100, verbose_name=_("value"))
 
     class Meta:
-        verbose_name = "external id"
+        verbose_name_plural = _("external ids")
+        verbose_name = _("external id")
         constraints = [
             models.UniqueConstraint(
                 fields=["channel", "kind", "value"], name="customer_external_id_unique"
@@ -156,16 +200,30 @@ class CustomerConsentEvent(models.Model):
         EMAIL = "email", _("E-mail marketing")
         SMS = "sms", _("SMS marketing")
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="consent_events")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    granted = models.BooleanField()
-    at = models.DateTimeField()
-    channel = models.ForeignKey(
-        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    customer = models.ForeignKey(
+        Customer,
+        on_delete=models.CASCADE,
+        related_name="consent_events",
+        verbose_name=_("customer"),
     )
-    source = models.CharField(max_length=100, blank=True, help_text=_("E.g. checkout, admin."))
+    kind = models.CharField(max_length=8, choices=Kind.choices, verbose_name=_("kind"))
+    granted = models.BooleanField(verbose_name=_("granted"))
+    at = models.DateTimeField(verbose_name=_("time"))
+    channel = models.ForeignKey(
+        Channel,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("channel"),
+    )
+    source = models.CharField(
+        max_length=100, blank=True, help_text=_("E.g. checkout, admin."), verbose_name=_("source")
+    )
 
     class Meta:
+        verbose_name = _("customer consent event")
+        verbose_name_plural = _("customer consent events")
         ordering = ["customer", "-at"]
         indexes = [models.Index(fields=["customer", "kind", "-at"])]
 

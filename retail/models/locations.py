@@ -40,15 +40,21 @@ class Channel(models.Model):
 
     Kind = ChannelKind
 
-    code = models.CharField(max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=16, choices=ChannelKind.choices)
-    country = CountryField(help_text=_("The market this channel sells in."))
-    currency = models.CharField(max_length=3, choices=Currency.choices)
-    language = models.CharField(max_length=5, choices=Language.choices)
-    is_active = models.BooleanField(default=True)
+    code = models.CharField(
+        max_length=32, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    kind = models.CharField(max_length=16, choices=ChannelKind.choices, verbose_name=_("kind"))
+    country = CountryField(
+        help_text=_("The market this channel sells in."), verbose_name=_("country")
+    )
+    currency = models.CharField(max_length=3, choices=Currency.choices, verbose_name=_("currency"))
+    language = models.CharField(max_length=5, choices=Language.choices, verbose_name=_("language"))
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
         ordering = ["code"]
         constraints = [
             models.CheckConstraint(
@@ -68,33 +74,49 @@ class Store(models.Model):
 
     Kind = StoreKind
 
-    code = models.CharField(max_length=16, unique=True, validators=[code_validator])
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=16, choices=StoreKind.choices, default=StoreKind.STORE)
-    country = CountryField()
-    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    street = models.CharField(max_length=200)
-    postal_code = models.CharField(max_length=16)
-    city = models.CharField(max_length=100)
-    phone = PhoneNumberField(blank=True)
-    email = models.EmailField(blank=True)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    code = models.CharField(
+        max_length=16, unique=True, validators=[code_validator], verbose_name=_("code")
+    )
+    name = models.CharField(max_length=100, verbose_name=_("name"))
+    kind = models.CharField(
+        max_length=16, choices=StoreKind.choices, default=StoreKind.STORE, verbose_name=_("kind")
+    )
+    country = CountryField(verbose_name=_("country"))
+    time_zone = models.CharField(
+        max_length=64, validators=[validate_time_zone], verbose_name=_("time zone")
+    )
+    street = models.CharField(max_length=200, verbose_name=_("street"))
+    postal_code = models.CharField(max_length=16, verbose_name=_("postal code"))
+    city = models.CharField(max_length=100, verbose_name=_("city"))
+    phone = PhoneNumberField(blank=True, verbose_name=_("phone"))
+    email = models.EmailField(blank=True, verbose_name=_("email"))
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, verbose_name=_("latitude"))
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, verbose_name=_("longitude"))
     click_and_collect = models.BooleanField(
-        default=False, help_text=_("Customers can collect online orders here.")
+        default=False,
+        help_text=_("Customers can collect online orders here."),
+        verbose_name=_("click and collect"),
     )
     ship_from_store = models.BooleanField(
-        default=False, help_text=_("Online orders can be shipped from this location's stock.")
+        default=False,
+        help_text=_("Online orders can be shipped from this location's stock."),
+        verbose_name=_("ship from store"),
     )
     pickup_days = models.PositiveSmallIntegerField(
-        default=7, help_text=_("Days a ready click-and-collect order waits before it expires.")
+        default=7,
+        help_text=_("Days a ready click-and-collect order waits before it expires."),
+        verbose_name=_("pickup days"),
     )
     pickup_reminder_days = models.PositiveSmallIntegerField(
-        default=2, help_text=_("Days before expiry that the customer is reminded.")
+        default=2,
+        help_text=_("Days before expiry that the customer is reminded."),
+        verbose_name=_("pickup reminder days"),
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True, verbose_name=_("active"))
 
     class Meta:
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
         ordering = ["code"]
         indexes = [models.Index(fields=["country", "kind"])]
         constraints = [
@@ -140,14 +162,17 @@ class OpeningHours(models.Model):
         SATURDAY = 5, _("Saturday")
         SUNDAY = 6, _("Sunday")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="opening_hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    opens_at = models.TimeField()
-    closes_at = models.TimeField()
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="opening_hours", verbose_name=_("store")
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, verbose_name=_("weekday"))
+    opens_at = models.TimeField(verbose_name=_("opens"))
+    closes_at = models.TimeField(verbose_name=_("closes"))
 
     class Meta:
+        verbose_name = _("opening hours")
         ordering = ["store", "weekday", "opens_at"]
-        verbose_name_plural = "opening hours"
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(
                 condition=Q(closes_at__gt=models.F("opens_at")),
@@ -169,16 +194,19 @@ class OpeningHours(models.Model):
 class SpecialOpeningHours(models.Model):
     """A date that differs from the weekly hours: a holiday closure or late shopping."""
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="special_hours")
-    date = models.DateField()
-    is_closed = models.BooleanField(default=False)
-    opens_at = models.TimeField(null=True, blank=True)
-    closes_at = models.TimeField(null=True, blank=True)
-    note = models.CharField(max_length=100, blank=True)
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="special_hours", verbose_name=_("store")
+    )
+    date = models.DateField(verbose_name=_("date"))
+    is_closed = models.BooleanField(default=False, verbose_name=_("closed"))
+    opens_at = models.TimeField(null=True, blank=True, verbose_name=_("opens"))
+    closes_at = models.TimeField(null=True, blank=True, verbose_name=_("closes"))
+    note = models.CharField(max_length=100, blank=True, verbose_name=_("note"))
 
     class Meta:
+        verbose_name = _("special opening hours")
         ordering = ["store", "date"]
-        verbose_name_plural = "special opening hours"
+        verbose_name_plural = _("special opening hours")
         constraints = [
             models.UniqueConstraint(fields=["store", "date"], name="special_hours_one_per_day"),
             models.CheckConstraint(

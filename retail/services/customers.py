@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from retail import locking
 from retail.errors import CustomerExistsError
@@ -72,10 +73,12 @@ def customer_create(
     at = at or timezone.now()
     email = email.strip()
     if email and Customer.objects.filter(email__iexact=email).exists():
-        raise CustomerExistsError("A customer with this e-mail already exists.", field="email")
+        raise CustomerExistsError(
+            gettext("A customer with this e-mail already exists."), field="email"
+        )
     if phone and Customer.objects.filter(phone=phone).exists():
         raise CustomerExistsError(
-            "A customer with this phone number already exists.", field="phone"
+            gettext("A customer with this phone number already exists."), field="phone"
         )
     if (
         external_id
@@ -84,7 +87,7 @@ def customer_create(
         ).exists()
     ):
         raise CustomerExistsError(
-            "This external id already belongs to a customer.", field="external_id"
+            gettext("This external id already belongs to a customer."), field="external_id"
         )
     try:
         with locking.atomic():

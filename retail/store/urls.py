@@ -11,4 +11,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("select-store/", views.select_store, name="select_store"),
     path("products/", views.product_lookup, name="product_lookup"),
+    path("language/", views.language, name="language"),
 ]

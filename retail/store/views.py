@@ -7,21 +7,29 @@ is always one of ``stores_for_user(request.user)``.
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from retail.errors import InvalidGtinError
 from retail.gtin import gtin14
-from retail.models import Category
+from retail.i18n.selectors import user_language, user_language_choice, user_store_language
+from retail.i18n.services import user_language_set
+from retail.models import Category, Language
 from retail.selectors import (
     product_find_by_code,
     product_search_by_name,
     store_hours_on,
     stores_for_user,
 )
-from retail.store.access import forbidden, page_context, remember_store, staff_required
+from retail.store.access import (
+    SESSION_STORE_KEY,
+    forbidden,
+    page_context,
+    remember_store,
+    staff_required,
+)
 
 # A scanner sends at most 14 digits; anything far longer is not a code or a name.
 MAX_CODE_LENGTH = 100
@@ -100,3 +108,35 @@ def product_lookup(request):
 
 def _gtin_kind(gtin: str) -> str:
     return {8: "EAN-8", 12: "UPC-A", 13: "EAN-13", 14: "GTIN-14"}.get(len(gtin), "GTIN")
+
+
+@staff_required
+def language(request):
+    """Show and change the language the user reads the store pages and the admin in."""
+    if request.method == "POST":
+        choice = request.POST.get("language", "")
+        if choice and choice not in Language.values:
+            return forbidden(request, message=_("Unknown language."))
+        user_language_set(user=request.user, language=choice)
+        # The middleware ran before the change: answer (and redirect) in the new language.
+        translation.activate(
+            user_language(user=request.user, store_id=request.session.get(SESSION_STORE_KEY))
+            or translation.get_language()
+        )
+        messages.success(request, _("Language saved."))
+        next_url = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            return redirect(next_url)
+        return redirect("store:language")
+    context = page_context(request)
+    context.update(
+        choice=user_language_choice(user=request.user),
+        languages=[(code, Language(code).label) for code in Language.values],
+        market_language=user_store_language(
+            user=request.user, store_id=request.session.get(SESSION_STORE_KEY)
+        ),
+        next=request.GET.get("next", ""),
+    )
+    return TemplateResponse(request, "store/language.html", context)

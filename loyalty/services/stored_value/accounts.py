@@ -8,6 +8,7 @@ from functools import partial
 
 from django.contrib.auth.hashers import make_password
 from django.db.models import F
+from django.utils.translation import gettext
 
 from loyalty.errors import InsufficientBalanceError, SourceKeyReusedError
 from loyalty.models import StoredValueAccount, StoredValueEntry
@@ -66,7 +67,7 @@ def stored_value_issue(
     at = now_or(at)
     inactive = amount is None
     if inactive and kind != Account.Kind.GIFT_CARD:
-        raise InvalidAmountError("Only a gift card may start inactive.", field="amount")
+        raise InvalidAmountError(gettext("Only a gift card may start inactive."), field="amount")
     value = None if inactive else positive_amount(amount, currency)
     # A concurrent retry may win the race for the unique key (a clash of the
     # random code is astronomically unlikely and simply fails the call).

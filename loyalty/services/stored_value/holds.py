@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import partial
 
 from django.db.models import F
+from django.utils.translation import gettext
 
 from loyalty.errors import HoldNotActiveError, InsufficientBalanceError, SourceKeyReusedError
 from loyalty.models import StoredValueEntry, StoredValueHold
@@ -133,12 +134,12 @@ def hold_capture(
             account = Account.objects.get(pk=hold.account_id)
             value = hold.amount if amount is None else positive_amount(amount, account.currency)
             if value > hold.amount:
-                raise InvalidAmountError("More than the hold.", field="amount")
+                raise InvalidAmountError(gettext("More than the hold."), field="amount")
             # The account may have expired meanwhile; the captured money was
             # authorised before, so check the balance only, not the expiry.
             rows = debit_update(account, amount=value, at=hold.created_at, release_held=hold.amount)
             if rows != 1:
-                raise HoldNotActiveError("The account can no longer be charged.")
+                raise HoldNotActiveError(gettext("The account can no longer be charged."))
             hold.status = Hold.Status.CAPTURED
             hold.closed_at = at
             hold.save(update_fields=["status", "closed_at"])

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.db.models import Case, F, Q, Sum, Value, When
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from loyalty.errors import InsufficientBalanceError
@@ -58,7 +59,7 @@ def restrictions_check(account, *, amount: Decimal, channel, order_amount) -> No
     ):
         raise MinimumSpendNotMetError(extra={"min_spend_amount": str(account.min_spend_amount)})
     if account.status == Account.Status.CLOSED:
-        raise InsufficientBalanceError("This voucher has been used.")
+        raise InsufficientBalanceError(gettext("This voucher has been used."))
     if account.kind == Account.Kind.VOUCHER and amount != account.balance:
         raise VoucherPartialUseError(extra={"amount": str(account.balance)})
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from loyalty.services.points import points_value
 from orders.errors import TenderMismatchError
 from orders.models import Tender
@@ -35,16 +37,18 @@ def tender_plan(
     total and what was tendered in ``extra``).  No query.
     """
     if not tenders:
-        raise TenderMismatchError("Say how the order is paid.", field="tenders")
+        raise TenderMismatchError(gettext("Say how the order is paid."), field="tenders")
     order_of = {kind: i for i, kind in enumerate(Tender.APPLY_ORDER)}
     plan: list[tuple[TenderRequest, Decimal]] = []
     rest: TenderRequest | None = None
     for i, tender in enumerate(tenders):
         if tender.kind not in order_of:
-            raise TenderMismatchError("Unknown tender.", field=f"tenders.{i}.kind")
+            raise TenderMismatchError(gettext("Unknown tender."), field=f"tenders.{i}.kind")
         if tender.kind == Tender.Kind.POINTS:
             if tender.points is None and tender.amount is None:
-                raise TenderMismatchError("Give points or an amount.", field=f"tenders.{i}")
+                raise TenderMismatchError(
+                    gettext("Give points or an amount."), field=f"tenders.{i}"
+                )
             amount = (
                 points_value(tender.points, currency)
                 if tender.points is not None
@@ -52,15 +56,19 @@ def tender_plan(
             )
         elif tender.amount is None:
             if tender.kind != Tender.Kind.EXTERNAL or rest is not None:
-                raise TenderMismatchError("Give the amount.", field=f"tenders.{i}.amount")
+                raise TenderMismatchError(gettext("Give the amount."), field=f"tenders.{i}.amount")
             rest = tender
             continue
         else:
             amount = quantize(tender.amount, currency)
         if amount <= 0:
-            raise TenderMismatchError("Amounts must be positive.", field=f"tenders.{i}.amount")
+            raise TenderMismatchError(
+                gettext("Amounts must be positive."), field=f"tenders.{i}.amount"
+            )
         if tender.kind not in (Tender.Kind.EXTERNAL, Tender.Kind.POINTS) and not tender.code:
-            raise TenderMismatchError("Give the card or voucher code.", field=f"tenders.{i}.code")
+            raise TenderMismatchError(
+                gettext("Give the card or voucher code."), field=f"tenders.{i}.code"
+            )
         plan.append((tender, amount))
     covered = sum((amount for _, amount in plan), Decimal(0))
     if rest is not None and covered < total:

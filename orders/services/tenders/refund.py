@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from loyalty.services.reversals import points_burn_reverse
 from loyalty.services.stored_value import hold_release, stored_value_issue, stored_value_refund
 from orders.models import Order, Refund, Return, Tender
@@ -18,7 +20,7 @@ REFUND_ORDER = tuple(reversed(Tender.APPLY_ORDER))
 
 class RefundExceedsPaidError(DomainError):
     code = "refund_exceeds_paid"
-    default_message = "More than was paid cannot be refunded."
+    default_message = _("More than was paid cannot be refunded.")
 
 
 def tenders_refund(

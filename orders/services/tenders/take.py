@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext
+
 from loyalty.selectors import membership_for, stored_value_account_get, stored_value_account_ids
 from loyalty.services.points import points_burn, points_for_amount
 from loyalty.services.stored_value import stored_value_hold, stored_value_redeem
@@ -128,7 +130,7 @@ def _points_take(
 ) -> None:
     membership = membership_for(customer_id=customer_id)
     if membership is None:
-        raise TenderMismatchError("Only club members pay with points.", field="tenders")
+        raise TenderMismatchError(gettext("Only club members pay with points."), field="tenders")
     row.points = tender.points or points_for_amount(row.amount, currency)
     points_burn(
         membership=membership,
