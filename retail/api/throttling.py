@@ -4,20 +4,25 @@ from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
 from retail.api.auth import request_client
 
 
+def caller_cache_key(throttle, request) -> str:
+    """The throttle's cache key for the caller: its API client, else staff user, else address."""
+    client = request_client(request)
+    if client is not None:
+        ident = f"client:{client.pk}"
+    elif request.user and request.user.is_authenticated:
+        ident = f"user:{request.user.pk}"
+    else:
+        ident = f"ip:{throttle.get_ident(request)}"
+    return throttle.cache_format % {"scope": throttle.scope, "ident": ident}
+
+
 class ApiClientRateThrottle(SimpleRateThrottle):
     """One rate per channel client (or signed-in user, or address), counted in the cache."""
 
     scope = "api_client"
 
     def get_cache_key(self, request, view):
-        client = request_client(request)
-        if client is not None:
-            ident = f"client:{client.pk}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user:{request.user.pk}"
-        else:
-            ident = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return caller_cache_key(self, request)
 
 
 class GuessableIdentifierThrottle(ScopedRateThrottle):
@@ -34,11 +39,4 @@ class GuessableIdentifierThrottle(ScopedRateThrottle):
         return settings.API_IDENTIFIER_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
-        client = request_client(request)
-        if client is not None:
-            ident = f"client:{client.pk}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user:{request.user.pk}"
-        else:
-            ident = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return caller_cache_key(self, request)
