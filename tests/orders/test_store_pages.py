@@ -1,4 +1,4 @@
-"""The click-and-collect store pages through the Django test client: scoping, queue, pick lists,
+"""The click-and-collect store pages through the Django test client: scoping, queue,
 picking, short-picks, ready, transfers, shipping and hand-over."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from inventory.models import Reservation
 from orders.models import Notification, Order, OrderLine, Refund
-from orders.queue import format_age, pick_list, work_queue
+from orders.queue import format_age, work_queue
 from orders.services.fulfilment import order_line_pick, order_pick_start, order_ready
 from tests.factories import ProductFactory, make_staff
 from tests.inventory.helpers import receive
@@ -185,67 +185,6 @@ def test_hand_over_another_stores_code_is_not_found(cph_client, world, now):
     assert "No order ready for pickup has this code here." in _messages(response)
     other.refresh_from_db()
     assert other.status == Order.Status.READY
-
-
-# --- pick lists ----------------------------------------------------------------------------
-
-
-def test_pick_list_batches_orders_sorted_by_category(cph_client, world, now):
-    first = _place(world, [("MUG", 1), ("SOCKS", 3)], at=now)
-    second = _place(world, [("SHIRT", 2)], at=now)
-
-    response = cph_client.post(
-        reverse("orders:pick_list_print"), {"order": [first.number, second.number]}, follow=True
-    )
-
-    assert response.status_code == 200
-    assert response.context["layout"] == "batch"
-    rows = [(item["row"].line.sku, item["row"].order.number) for item in response.context["rows"]]
-    # Clothing (shirt, socks) before Home (mug), whichever order they came from.
-    assert rows == [("SHIRT", second.number), ("SOCKS", first.number), ("MUG", first.number)]
-    html = response.content.decode()
-    assert html.count('<svg role="img" aria-label="GTIN ') == 3
-    assert first.lines.get(sku="MUG").gtin in html
-    assert world.customer.first_name in html and "Clothing" in html
-    # Printing starts picking.
-    for order in (first, second):
-        order.refresh_from_db()
-        assert order.status == Order.Status.PICKING
-    assert first.events.filter(kind="picking_started").count() == 1
-
-
-def test_pick_list_one_page_per_order_layout(cph_client, world, now):
-    first = _place(world, [("MUG", 1), ("SHIRT", 1)], at=now)
-    second = _place(world, [("SOCKS", 1)], at=now)
-    url = reverse("orders:pick_list") + f"?order={first.number}&order={second.number}&layout=orders"
-
-    response = cph_client.get(url)
-
-    pages = response.context["pages"]
-    assert [page["order"] for page in pages] == [first, second]
-    assert [item["row"].line.sku for item in pages[0]["rows"]] == ["SHIRT", "MUG"]
-    assert response.content.decode().count('data-testid="pick-order"') == 2
-    # Opening the list by its link does not change state; printing from the queue does.
-    first.refresh_from_db()
-    assert first.status == Order.Status.NEW
-
-
-def test_pick_list_queries_do_not_grow_with_orders(world, django_assert_num_queries):
-    numbers = [world.place([("MUG", 1), ("SHIRT", 1), ("SOCKS", 1)]).number for _ in range(4)]
-    with django_assert_num_queries(3):
-        listed = pick_list(store=world.cph, numbers=numbers[:1])
-    with django_assert_num_queries(3):
-        listed = pick_list(store=world.cph, numbers=numbers)
-    assert len(listed.rows) == 12 and listed.total_units == 12
-
-
-def test_pick_list_barcode_falls_back_to_code128():
-    from orders.views.barcodes import gtin_svg
-
-    assert gtin_svg("") == ""
-    assert "<svg" in gtin_svg("5701234567899") and "<?xml" not in gtin_svg("5701234567899")
-    assert "<svg" in gtin_svg("5701234567890")  # wrong check digit: Code 128
-    assert "<svg" in gtin_svg("15701234567896")
 
 
 # --- picking, short-pick, ready, hand-over ------------------------------------------------
