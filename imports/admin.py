@@ -4,7 +4,10 @@ Runs are written only by ``imports.services``; every field is read-only.
 "Upload a spreadsheet" records the file and queues its check; the run's
 preview page shows the progress bar while the job works, then the counts,
 the changed fields (old -> new), the warnings with a tick box each and the
-confirm button.  "Export" downloads any kind in the import layout.
+confirm button.  New campaigns are shown with their kind, offer, period,
+scope and every campaign they overlap; the error list downloads as CSV.
+Who may upload or confirm a kind: ``imports.kinds.kinds_importable_by``.
+"Export" downloads any kind in the import layout.
 """
 
 from django import forms
@@ -18,10 +21,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from imports.exports import export_file
-from imports.kinds import KINDS
+from imports.kinds import KINDS, kinds_importable_by
+from imports.kinds.describe import campaign_preview
 from imports.models import ImportKind, ImportRun
 from imports.services import import_run_confirm, import_run_create, import_run_progress
 from imports.templates_files import template_workbook
+from retail.admin.exports import csv_response
 from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
 
@@ -55,6 +60,10 @@ def progress_bar(run: ImportRun) -> str:
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(choices=ImportKind.choices)
     file = forms.FileField(help_text=_(".xlsx or .csv with the documented column headers."))
+
+    def __init__(self, *args, kinds: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [c for c in ImportKind.choices if c[0] in kinds]
 
 
 class ExportForm(forms.Form):
@@ -113,6 +122,9 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             path(
                 "<int:run_id>/preview/", wrap(self.preview_view), name="imports_importrun_preview"
             ),
+            path(
+                "<int:run_id>/errors.csv", wrap(self.errors_view), name="imports_importrun_errors"
+            ),
             *super().get_urls(),
         ]
 
@@ -126,9 +138,10 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
     def upload_view(self, request):
         """Record the file with ``import_run_create`` (its check is queued) and show its run."""
-        if not request.user.has_perm("imports.add_importrun"):
+        kinds = kinds_importable_by(request.user)
+        if not kinds:
             raise PermissionDenied
-        form = UploadForm(request.POST or None, request.FILES or None)
+        form = UploadForm(request.POST or None, request.FILES or None, kinds=kinds)
         if request.method == "POST" and form.is_valid():
             try:
                 run = import_run_create(
@@ -142,7 +155,7 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
                 return HttpResponseRedirect(
                     reverse("admin:imports_importrun_preview", args=[run.pk])
                 )
-        columns = {kind: KINDS[kind].COLUMNS for kind in ImportKind.values}
+        columns = {kind: KINDS[kind].COLUMNS for kind in kinds}
         context = self._context(
             request, _("Upload a spreadsheet"), form=form, columns=columns, kinds=ImportKind
         )
@@ -153,8 +166,9 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         run = get_object_or_404(ImportRun, pk=run_id)
+        may_import = run.kind in kinds_importable_by(request.user)
         if request.method == "POST":
-            if not request.user.has_perm("imports.add_importrun"):
+            if not may_import:
                 raise PermissionDenied
             try:
                 import_run_confirm(
@@ -173,10 +187,25 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
             progress=progress_bar(run),
             percent=progress_percent(run),
             busy=run.status in BUSY,
-            can_confirm=run.status == Status.PREVIEWED
-            and request.user.has_perm("imports.add_importrun"),
+            can_confirm=run.status == Status.PREVIEWED and may_import,
+            diff_rows=[
+                (entry, campaign_preview(entry["details"]) if "details" in entry else None)
+                for entry in run.diff_sample
+            ],
+            campaigns_url=reverse("admin:pricing_campaign_changelist"),
         )
         return TemplateResponse(request, "admin/imports/importrun/preview.html", context)
+
+    def errors_view(self, request, run_id: int):
+        """The run's errors as CSV (row, column, message), formula-safe."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=run_id)
+        return csv_response(
+            filename=f"import-{run.pk}-errors.csv",
+            header=[_("row"), _("column"), _("message")],
+            rows=((e.get("row"), e.get("column"), e.get("message")) for e in run.errors),
+        )
 
     def export_view(self, request):
         """Download every row of a kind in the import layout (formulas neutralised)."""

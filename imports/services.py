@@ -26,7 +26,7 @@ from imports.errors import (
     ImportRunStateError,
     ImportWarningsNotConfirmedError,
 )
-from imports.kinds import KINDS
+from imports.kinds import KINDS, kind_for_headers
 from imports.kinds.base import Report
 from imports.models import ImportKind, ImportRun
 from imports.parsing import CellError, table_dump, table_load, table_read
@@ -150,6 +150,17 @@ def _check(run: ImportRun, *, at: datetime, progress):
         return report, None
     if not table.rows:
         report.error(None, None, "The file has no data rows.", code="empty_file")
+        return report, None
+    other = kind_for_headers(table.headers, chosen=run.kind)
+    if other is not None:
+        # A file sent as the wrong kind would otherwise read as a list of column errors.
+        report.error(
+            1,
+            None,
+            gettext("This looks like a %(kind)s file — choose %(label)s as the kind.")
+            % {"kind": other, "label": ImportKind(other).label},
+            code="wrong_kind",
+        )
         return report, None
     plan = KINDS[run.kind].check(table, at=at, report=report, progress=progress)
     return report, plan

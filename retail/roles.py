@@ -13,6 +13,7 @@ ROLE_GROUP_NAMES = {
     StaffRole.STORE_CLERK: "Store clerk",
     StaffRole.STORE_MANAGER: "Store manager",
     StaffRole.HQ: "HQ",
+    StaffRole.MARKETER: "Marketer",
 }
 
 # "app_label.codename", or "app_label.*" for every permission of an app.
@@ -65,14 +66,48 @@ ROLE_PERMISSIONS = {
         "inventory.*",
         "loyalty.*",
         "orders.*",
+        "imports.*",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",
     ],
+    # Campaigns, prices and coupons, and their imports (``imports.kinds.KIND_PERMISSIONS``
+    # lets them import only those kinds).  What a campaign's scope and targets name is
+    # readable; nothing of stock, orders, customers' personal data, API keys or users.
+    StaffRole.MARKETER: [
+        "pricing.view_campaign",
+        "pricing.add_campaign",
+        "pricing.change_campaign",
+        "pricing.view_campaigntarget",
+        "pricing.add_campaigntarget",
+        "pricing.change_campaigntarget",
+        "pricing.delete_campaigntarget",
+        "pricing.view_productset",
+        "pricing.view_pricelist",
+        "pricing.view_pricelistentry",
+        "pricing.add_pricelistentry",
+        "pricing.change_pricelistentry",
+        "pricing.view_pricechange",
+        "pricing.view_couponbatch",
+        "pricing.add_couponbatch",
+        "pricing.view_couponcode",
+        "pricing.add_couponcode",
+        "pricing.change_couponcode",
+        "retail.view_product",
+        "retail.view_category",
+        "retail.view_brand",
+        "retail.view_channel",
+        "retail.view_store",
+        "retail.view_customergroup",
+        "imports.view_importrun",
+        "imports.add_importrun",
+    ],
 }
 
 # Roles that work in the admin; clerks use the store pages only.
-ADMIN_ROLES = {StaffRole.STORE_MANAGER, StaffRole.HQ}
+ADMIN_ROLES = {StaffRole.STORE_MANAGER, StaffRole.HQ, StaffRole.MARKETER}
+# Roles that work for the whole chain and keep no store.
+CHAIN_ROLES = {StaffRole.HQ, StaffRole.MARKETER}
 
 
 def _permissions_for(specs: list[str]) -> list[Permission]:

@@ -91,22 +91,36 @@ class Report:
         self.warnings.setdefault(code, []).append({"row": row, "message": message})
 
     def outcome(
-        self, outcome: str, *, row: int | None, key: str, changes: dict | None = None
+        self,
+        outcome: str,
+        *,
+        row: int | None,
+        key: str,
+        changes: dict | None = None,
+        details: dict | None = None,
     ) -> None:
-        """Count one row's outcome; new and changed rows go into the diff sample."""
+        """Count one row's outcome; new and changed rows go into the diff sample.
+
+        ``details`` (plain JSON values) is what the preview shows of a new row
+        beyond its fields, such as a campaign's offer, period and scope.
+        """
         self.counts[outcome] += 1
         if outcome in (NEW, CHANGED, DELETED) and len(self.diff) < self.sample_size:
-            self.diff.append(
-                {
-                    "row": row,
-                    "key": key,
-                    "outcome": outcome,
-                    "changes": {
-                        name: [shown(old), shown(new)]
-                        for name, (old, new) in (changes or {}).items()
-                    },
-                }
-            )
+            entry = {
+                "row": row,
+                "key": key,
+                "outcome": outcome,
+                "changes": {
+                    name: [shown(old), shown(new)] for name, (old, new) in (changes or {}).items()
+                },
+            }
+            if details is not None:
+                entry["details"] = details
+            self.diff.append(entry)
+
+    def sample_entry(self, row: int | None) -> dict | None:
+        """The diff sample's entry of spreadsheet row ``row``, if it is in the sample."""
+        return next((entry for entry in self.diff if entry["row"] == row), None)
 
     @property
     def changes_anything(self) -> bool:
@@ -146,6 +160,13 @@ class RowReader:
     def fail(self, column: str | None, message: str, code: str = "invalid") -> None:
         self.ok = False
         self.report.error(self.number, column, message, code=code)
+
+
+def headers_fit(headers: list[str], columns: tuple[Column, ...]) -> bool:
+    """Whether ``headers`` have every required column of ``columns`` and no unknown one."""
+    known = {c.name for c in columns}
+    present = {h for h in headers if h}
+    return present <= known and all(c.name in present for c in columns if c.required)
 
 
 def headers_check(table: Table, columns: tuple[Column, ...], report: Report) -> bool:

@@ -17,7 +17,7 @@ from datetime import datetime
 from django.utils.translation import gettext, gettext_lazy
 
 from imports.conf import sql_chunk
-from imports.kinds import overlaps
+from imports.kinds import campaign_preview
 from imports.kinds.base import (
     CHANGED,
     NEW,
@@ -208,7 +208,7 @@ def check(table: Table, *, at: datetime, report: Report, progress: Progress | No
                     plan.replace.add(row.code)
         report_progress(progress, done, total)
     if not report.error_count:
-        _warn(parsed, report, at)
+        campaign_preview.warn(parsed, report, at)
     return plan
 
 
@@ -287,7 +287,13 @@ def _diff(
     report: Report, number: int, row: CampaignRow, found: CampaignWithScope | None, read: RowReader
 ) -> str:
     if found is None:
-        report.outcome(NEW, row=number, key=row.code, changes={"name": (None, row.values["name"])})
+        report.outcome(
+            NEW,
+            row=number,
+            key=row.code,
+            changes={"name": (None, row.values["name"])},
+            details=campaign_preview.new_campaign_details(row, read.cells, columns=REFERENCES),
+        )
         return NEW
     campaign, scope = found.campaign, found.scope
     if campaign.kind not in IMPORTABLE_KINDS:
@@ -313,50 +319,6 @@ def _diff(
         return UNCHANGED
     report.outcome(CHANGED, row=number, key=row.code, changes=changes)
     return CHANGED
-
-
-def _warn(parsed, report: Report, at: datetime) -> None:
-    """Warn on campaigns already ended and on active ones sharing products with another."""
-    tree = overlaps.Tree()
-    tree.load_products(i for _, row, _ in parsed for i in row.product_ids)
-    mine = []
-    for number, row, _ in parsed:
-        valid_to = row.values["valid_to"]
-        if valid_to is not None and valid_to <= at:
-            report.warn(
-                "campaign_ended",
-                number,
-                gettext("%(code)s ended %(valid_to)s")
-                % {"code": row.code, "valid_to": f"{valid_to:%Y-%m-%d %H:%M}"},
-            )
-        if row.values["status"] == CampaignStatus.ACTIVE:
-            own = overlaps.own_targets(row.product_ids, row.category_ids, row.brand_ids)
-            entry = overlaps.Entry(
-                row.code,
-                row.values["valid_from"],
-                valid_to,
-                set(row.channel_ids),
-                set(row.store_ids),
-                own,
-                tree.reach(own),
-            )
-            mine.append((number, entry))
-    if not mine:
-        return
-    entries = [e for _, e in mine]
-    others = overlaps.active_campaigns(
-        tree, entries, at=at, exclude={row.code for _, row, _ in parsed}
-    )
-    index = overlaps.Index(entries + others)
-    for number, entry in mine:
-        other = index.first_meeting(entry)
-        if other is not None:
-            report.warn(
-                "campaign_overlap",
-                number,
-                gettext("%(code)s overlaps active campaign %(other)s")
-                % {"code": entry.code, "other": other},
-            )
 
 
 def apply(plan: Plan, *, run, at: datetime, user, progress: Progress | None = None) -> None:

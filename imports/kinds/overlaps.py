@@ -133,15 +133,16 @@ class Index:
             for key in entry.reach:
                 self.by_reach[key].append(entry)
 
-    def first_meeting(self, entry: Entry) -> str | None:
-        """The code of the first other entry sharing products, period and scope, or None."""
-        candidates = [self.by_own.get(k, ()) for k in sorted(entry.reach)]
-        candidates += [self.by_reach.get(k, ()) for k in sorted(entry.own)]
+    def all_meeting(self, entry: Entry) -> list[str]:
+        """The codes of every other entry sharing products, period and scope, sorted."""
+        candidates = [self.by_own.get(k, ()) for k in entry.reach]
+        candidates += [self.by_reach.get(k, ()) for k in entry.own]
+        found = set()
         for group in candidates:
             for other in group:
-                if other.code != entry.code and _meet(entry, other):
-                    return other.code
-        return None
+                if other.code != entry.code and other.code not in found and _meet(entry, other):
+                    found.add(other.code)
+        return sorted(found)
 
 
 def _meet(a: Entry, b: Entry) -> bool:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from retail.admin.scoping import StoreScopedAdminMixin
 from retail.models import StaffProfile, StaffRole, UserPreference
+from retail.roles import CHAIN_ROLES
 from retail.services.staff import staff_assign_role
 
 User = get_user_model()
@@ -35,7 +36,7 @@ class StaffProfileForm(forms.ModelForm):
         cleaned = super().clean()
         # The same precondition staff_assign_role enforces, as a form error instead of a crash.
         role = cleaned.get("role")
-        if role and role != StaffRole.HQ and not cleaned.get("stores"):
+        if role and role not in CHAIN_ROLES and not cleaned.get("stores"):
             self.add_error("stores", _("A store clerk or manager needs at least one store."))
         return cleaned
 
@@ -73,6 +74,8 @@ class StaffProfileAdmin(StoreScopedAdminMixin, admin.ModelAdmin):
     def store_list(self, obj):
         if obj.is_hq:
             return _("All (HQ)")
+        if obj.role == StaffRole.MARKETER:
+            return _("None (the chain's campaigns and prices)")
         return ", ".join(store.code for store in obj.stores.all())
 
     def save_model(self, request, obj, form, change):

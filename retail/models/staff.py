@@ -12,10 +12,15 @@ class StaffRole(models.TextChoices):
     STORE_CLERK = "store_clerk", _("Store clerk")
     STORE_MANAGER = "store_manager", _("Store manager")
     HQ = "hq", _("HQ")
+    MARKETER = "marketer", _("Marketer")
 
 
 class StaffProfile(models.Model):
-    """A user's role and stores.  HQ sees every store; store staff only theirs."""
+    """A user's role and stores.  HQ sees every store; store staff only theirs.
+
+    A marketer keeps no store: they work on campaigns, prices and coupons,
+    which are the chain's, and see no store's orders, stock or customers.
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
