@@ -26,6 +26,7 @@ from imports.kinds.describe import campaign_preview
 from imports.models import ImportKind, ImportRun
 from imports.services import import_run_confirm, import_run_create, import_run_progress
 from imports.templates_files import template_workbook
+from retail.admin.dashboard import DashboardSection, RunRow, dashboard_section_register, runs_table
 from retail.admin.exports import csv_response
 from retail.admin.readonly import ViewOnlyAdminMixin
 from retail.errors import DomainError
@@ -232,3 +233,37 @@ class ImportRunAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         )
         response["Content-Disposition"] = f'attachment; filename="{kind}-template.xlsx"'
         return response
+
+
+def render_import_runs(request, view) -> str:
+    """The latest import runs with status and errors (the dashboard's imports section)."""
+    runs = ImportRun.objects.order_by("-created_at", "-pk")[:10]
+    rows = [
+        RunRow(
+            url=reverse("admin:imports_importrun_preview", args=[run.pk]),
+            label=f"#{run.pk} {run.file_name}",
+            kind=run.get_kind_display(),
+            status=run.get_status_display(),
+            failed=run.status == Status.FAILED,
+            at=run.created_at,
+            error_count=(run.summary or {}).get("errors", len(run.errors or [])),
+            first_error=(run.errors or [{}])[0].get("message", ""),
+        )
+        for run in runs
+    ]
+    return runs_table(
+        rows,
+        all_url=reverse("admin:imports_importrun_changelist"),
+        all_text=_("All import runs"),
+    )
+
+
+dashboard_section_register(
+    DashboardSection(
+        key="import_runs",
+        title=_("Import runs"),
+        render=render_import_runs,
+        permission="imports.view_importrun",
+        order=30,
+    )
+)

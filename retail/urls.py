@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 import retail.api.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
+from retail.admin.dashboard import hq_dashboard
 from retail.health import healthz
 
 admin.site.site_header = _("Retail back office")
@@ -16,6 +17,7 @@ urlpatterns = [
     # Pages of the pricing app inside the admin (the price simulator); strings, so the
     # core never imports an app above it.
     path("admin/pricing/", include("pricing.admin.urls")),
+    path("admin/hq/", admin.site.admin_view(hq_dashboard), name="hq-dashboard"),
     path("admin/", admin.site.urls),
     path("store/stock/", include("inventory.urls")),
     path("store/orders/", include("orders.urls")),

@@ -10,6 +10,7 @@ Importing the modules registers their admins.
 
 from inventory.admin import (
     config,
+    dashboard,
     feeds,
     movements,
     product_panel,
@@ -20,6 +21,7 @@ from inventory.admin import (
 
 __all__ = [
     "config",
+    "dashboard",
     "feeds",
     "movements",
     "product_panel",

@@ -8,6 +8,6 @@ tills' price deviations are in ``price_audit``.
 Importing the modules registers their admins.
 """
 
-from orders.admin import orders, price_audit, records
+from orders.admin import dashboard, orders, price_audit, records
 
-__all__ = ["orders", "price_audit", "records"]
+__all__ = ["dashboard", "orders", "price_audit", "records"]

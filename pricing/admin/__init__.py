@@ -8,6 +8,6 @@ Writes with a business rule go through services: price entries
 (``coupon_batch_generate``).  Importing the modules registers their admins.
 """
 
-from pricing.admin import campaigns, coupons, prices, product_panel
+from pricing.admin import campaigns, coupons, dashboard, prices, product_panel
 
-__all__ = ["campaigns", "coupons", "prices", "product_panel"]
+__all__ = ["campaigns", "coupons", "dashboard", "prices", "product_panel"]

@@ -22,8 +22,21 @@ DOMAIN = "django"
 # What makemessages skips, as the README's command line does.
 EXTRACT_IGNORE = (".venv", "staticfiles", "bench", "tests", "node_modules", "test-artifacts")
 _COPY_IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "locale", "staticfiles", "bench", "tests", "node_modules", "test-artifacts",
-    "__pycache__", "*.pyc", "*.sqlite3", "var", "media", ".pytest_cache", ".ruff_cache",
+    ".git",
+    ".venv",
+    "locale",
+    "staticfiles",
+    "bench",
+    "tests",
+    "node_modules",
+    "test-artifacts",
+    "__pycache__",
+    "*.pyc",
+    "*.sqlite3",
+    "var",
+    "media",
+    ".pytest_cache",
+    ".ruff_cache",
     ".hypothesis",
 )
 _PLACEHOLDER = re.compile(r"%\([^)]+\)[-+ #0-9.]*[sdifr]|%[-+ #0-9.]*[sdifr]|%%|\{[A-Za-z_0-9]*\}")

@@ -19,9 +19,7 @@ def user_language_choice(*, user) -> str:
     """Return the language ``user`` chose for themselves, or ``""`` to follow their store."""
     if not getattr(user, "is_authenticated", False):
         return ""
-    return (
-        UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
-    )
+    return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
 
 
 def user_store_language(*, user, store_id: int | None = None) -> str | None:

@@ -96,7 +96,7 @@ def test_preview_shows_new_campaigns_offer_period_scope_and_every_overlap(
     assert "Multibuy" in saus or "multibuy" in saus.lower()
     assert "3 for 2" in saus
     # Local (Copenhagen) times, as typed.
-    assert "2031-06-01 00:00 – 2031-06-15 18:00" in saus
+    assert "2031-06-01 00:00 \u2013 2031-06-15 18:00" in saus
     assert "Channels: WEB-DK" in saus and "Stores: DK-CPH01" in saus
     assert "Products: SAUSAGE" in saus
     # Every overlapping campaign, not only the first, each linked; the unrelated one not.
@@ -195,7 +195,7 @@ def test_error_list_downloads_as_formula_safe_csv(
     assert table[0] == ["row", "column", "message"]
     body = table[1:]
     assert len(body) == len(run.errors) >= 3
-    assert ["2", "offer"] == body[0][:2]
+    assert body[0][:2] == ["2", "offer"]
     assert "twenty" in body[0][2]
     columns = {(r[0], r[1]) for r in body}
     assert ("3", "valid_from") in columns and ("3", "products") in columns
