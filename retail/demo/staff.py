@@ -1,4 +1,4 @@
-"""Demo step for staff: the HQ logins and a manager and a clerk for every store."""
+"""Demo step for staff: the HQ logins, a marketer, and a manager and a clerk for every store."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -11,6 +11,7 @@ from retail.services.staff import staff_assign_role
 # Demo logins are public on purpose: they are printed and in the README.
 ADMIN_USERNAME, ADMIN_PASSWORD = "admin", "admin"
 HQ_USERNAME = "hq"
+MARKETER_USERNAME = "marketer"
 DEMO_PASSWORD = "demo-password"  # noqa: S105
 STORE_ROLES = (("manager", StaffRole.STORE_MANAGER), ("clerk", StaffRole.STORE_CLERK))
 
@@ -32,6 +33,7 @@ def seed_staff(*, ctx: SeedContext) -> None:
     wanted = [
         (ADMIN_USERNAME, "Ada", "Admin", StaffRole.HQ, None, True),
         (HQ_USERNAME, "Hanne", "Kvist", StaffRole.HQ, None, False),
+        (MARKETER_USERNAME, "Maja", "Lund", StaffRole.MARKETER, None, False),
     ]
     for store in stores:
         for prefix, role in STORE_ROLES:
@@ -79,6 +81,7 @@ def seed_staff(*, ctx: SeedContext) -> None:
         [
             Login(ADMIN_USERNAME, ADMIN_PASSWORD, "HQ, superuser"),
             Login(HQ_USERNAME, DEMO_PASSWORD, "HQ"),
+            Login(MARKETER_USERNAME, DEMO_PASSWORD, "Marketer: campaigns, prices, coupons, imports"),
         ]
     )
     if stores:

@@ -219,7 +219,11 @@ def test_seed_demo_gives_every_store_a_manager_and_a_clerk(seeded):
     assert admin.is_superuser and admin.check_password("admin")
     assert admin.staff_profile.role == "hq"
     assert users.get(username="hq").staff_profile.role == "hq"
-    assert StaffProfile.objects.count() == 2 + 2 * 4
+    marketer = users.get(username="marketer")
+    assert marketer.staff_profile.role == "marketer" and marketer.is_staff
+    assert list(marketer.groups.values_list("name", flat=True)) == ["Marketer"]
+    assert marketer.check_password("demo-password")
+    assert StaffProfile.objects.count() == 3 + 2 * 4
 
 
 def test_seed_demo_printed_api_keys_authenticate_as_their_client(seeded):
