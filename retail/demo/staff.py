@@ -81,7 +81,7 @@ def seed_staff(*, ctx: SeedContext) -> None:
         [
             Login(ADMIN_USERNAME, ADMIN_PASSWORD, "HQ, superuser"),
             Login(HQ_USERNAME, DEMO_PASSWORD, "HQ"),
-            Login(MARKETER_USERNAME, DEMO_PASSWORD, "Marketer: campaigns, prices, coupons, imports"),
+            Login(MARKETER_USERNAME, DEMO_PASSWORD, "Marketer: campaigns, prices, imports"),
         ]
     )
     if stores:
