@@ -62,7 +62,7 @@ def test_403_page_in_the_admin_says_who_is_signed_in_and_what_to_do(client):
     assert 'data-testid="error-403"' in html
     assert "You are signed in as mia" in html
     assert "Sign in as another user" in html
-    assert f'{reverse("store:login")}?next=/admin/orders/order/' in html
+    assert f"{reverse('store:login')}?next=/admin/orders/order/" in html
     assert "Go back to the admin index" in html
     assert "ask HQ to give your user access" in html
 
