@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from inventory.selectors import availability_at_store
-from retail.selectors import store_sales_channel
 from retail.store.panels import PRODUCT, StorePanel, store_panel_register
 
 
-def product_stock_panel(request, *, store, product, at) -> str:
-    """Render on hand, reserved and available of ``product`` at ``store`` (``at`` unused: now)."""
-    (stock,) = availability_at_store(
-        store=store, products=[product], channel=store_sales_channel(store=store)
-    )
+def product_stock_panel(request, *, store, channel, product, at) -> str:
+    """Render on hand, reserved and available of ``product`` at ``store`` now (``at`` unused).
+
+    Available is as ``channel`` (the store's till) sees it, after its safety buffer.
+    """
+    (stock,) = availability_at_store(store=store, products=[product], channel=channel)
     return render_to_string(
         "inventory/store/_product_stock.html",
         {

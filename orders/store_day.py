@@ -21,7 +21,6 @@ from orders.queue import (
     QueueRow,
     QueueSection,
     WorkQueue,
-    orders_of_store,
     work_queue,
 )
 from retail.models import Store
@@ -140,7 +139,10 @@ def new_since(queue: WorkQueue, *, after_id: int) -> list[QueueRow]:
     return [row for row in queue.section(NEW).rows if row.order.pk > after_id]
 
 
-def latest_order_id(*, store: Store) -> int:
-    """The id of the newest order ``store`` picks or collects (0 if none): the page's mark."""
-    latest = orders_of_store(store=store).order_by("-pk").values_list("pk", flat=True).first()
-    return latest or 0
+def latest_order_id(queue: WorkQueue) -> int:
+    """The page's mark: the newest order id in ``queue`` (0 if empty), no query of its own.
+
+    Ids only grow and an order is new before anything else, so every order
+    new after the mark was placed after the page was loaded.
+    """
+    return max((row.order.pk for section in queue.sections for row in section.rows), default=0)

@@ -9,13 +9,11 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from pricing.shelf import store_prices
-from retail.selectors import store_sales_channel
 from retail.store.panels import PRODUCT, StorePanel, store_panel_register
 
 
-def product_price_panel(request, *, store, product, at) -> str:
-    """Render what one unit of ``product`` costs at ``store`` at ``at``."""
-    channel = store_sales_channel(store=store)
+def product_price_panel(request, *, store, channel, product, at) -> str:
+    """Render what one unit of ``product`` costs at ``store`` in ``channel`` at ``at``."""
     price = None
     if channel is not None:
         price = store_prices(products=[product], store=store, channel=channel, at=at).get(

@@ -40,14 +40,19 @@ def landing(request):
     return redirect("store:home")
 
 
-def _queue_context(request, store, *, after_id: int) -> dict:
-    """What the queue page and its self-refreshing part both show."""
+def _queue_context(request, store, *, after_id: int | None) -> dict:
+    """What the queue page and its self-refreshing part both show.
+
+    ``after_id`` is the page's mark (None: this is the page load, mark it now).
+    """
     sort = request.GET.get("sort", "")
     show = request.GET.get("show", "")
     at = timezone.now()
     work, shown = work_queue_shown(
         store=store, at=at, sort=sort if sort in SORTS else "newest", show=show
     )
+    if after_id is None:
+        after_id = latest_order_id(work)
     arrived = new_since(work, after_id=after_id)
     query = {"sort": work.sort, "after": after_id}
     if show in QUEUE_FILTERS:
@@ -79,7 +84,7 @@ def queue(request):
     store = context["store"]
     if store is None:
         return no_store(request, context)
-    context.update(_queue_context(request, store, after_id=latest_order_id(store=store)))
+    context.update(_queue_context(request, store, after_id=None))
     return TemplateResponse(request, "orders/store/queue.html", context)
 
 

@@ -24,7 +24,9 @@ PRODUCT = "product"
 @dataclass(frozen=True, slots=True)
 class StorePanel:
     key: str
-    page: str  # HOME: render(request, *, store, at); PRODUCT: render(..., product=...)
+    # HOME: render(request, *, store, at); PRODUCT: render(..., channel, product) where
+    # ``channel`` is the store's sales channel (``store_sales_channel``) or None.
+    page: str
     render: Callable[..., str]
     order: int = 100
 

@@ -21,6 +21,7 @@ from retail.selectors import (
     product_find_by_code,
     product_search_by_name,
     store_hours_on,
+    store_sales_channel,
     stores_for_user,
 )
 from retail.store.access import (
@@ -114,7 +115,12 @@ def product_lookup(request):
     if store is not None:
         # Price (as the API says it) and stock here: the pricing and inventory panels.
         context["panels"] = store_panels_html(
-            PRODUCT, request, store=store, product=product, at=timezone.now()
+            PRODUCT,
+            request,
+            store=store,
+            channel=store_sales_channel(store=store),
+            product=product,
+            at=timezone.now(),
         )
     return TemplateResponse(request, "store/product_lookup.html", context)
 
