@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class InventoryConfig(AppConfig):
     name = "inventory"
     verbose_name = _("Inventory")
+
+    def ready(self):
+        from inventory import store_panels
+
+        store_panels.register()

@@ -36,3 +36,8 @@ def notification_max_attempts() -> int:
 def notification_stale_after() -> timedelta:
     """How long a claimed notification may stay in *sending* before it is claimed again."""
     return timedelta(seconds=settings.ORDERS_NOTIFICATION_STALE_SECONDS)
+
+
+def queue_refresh_seconds() -> int:
+    """How often the work queue page asks for new orders (``ORDERS_QUEUE_REFRESH_SECONDS``)."""
+    return max(int(settings.ORDERS_QUEUE_REFRESH_SECONDS), 1)

@@ -9,6 +9,7 @@ app_name = "orders"
 urlpatterns = [
     path("", queue.queue, name="queue"),
     path("start/", queue.landing, name="landing"),
+    path("live/", queue.queue_live, name="queue_live"),
     path("pick-list/", queue.pick_list_page, name="pick_list"),
     path("pick-list/print/", queue.pick_list_print, name="pick_list_print"),
     path("hand-over/", handover.hand_over, name="hand_over"),

@@ -7,6 +7,7 @@ class PricingConfig(AppConfig):
     verbose_name = _("Pricing")
 
     def ready(self):
-        from pricing import receivers
+        from pricing import receivers, store_panels
 
         receivers.connect()
+        store_panels.register()

@@ -1,13 +1,17 @@
 """Reads of the retail core that other apps and the API share."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from retail.errors import CustomerIdentifierRequiredError, CustomerNotFoundError
+from retail.errors import (
+    CustomerIdentifierRequiredError,
+    CustomerNotFoundError,
+    InvalidGtinError,
+)
 from retail.gtin import gtin14
 from retail.models import (
     Category,
@@ -15,6 +19,7 @@ from retail.models import (
     Customer,
     OpeningHours,
     Product,
+    ProductGtin,
     SpecialOpeningHours,
     StaffProfile,
     Store,
@@ -176,3 +181,61 @@ def product_search_by_name(*, text: str, limit: int = 20) -> list[Product]:
         .select_related("brand", "category")
         .order_by("-is_active", "name", "sku")[:limit]
     )
+
+
+def store_day_bounds(*, store: Store, at: datetime, days: int = 0) -> tuple[datetime, datetime]:
+    """Return ``[start, end)`` of the store's local day of ``at`` (``days`` later), aware.
+
+    "Today" on a store page is the store's calendar day in its ``time_zone``,
+    not UTC's: a Copenhagen order collected at 00:30 local belongs to that day.
+    A day with a clock change is 23 or 25 hours long.
+    """
+    tz = store.tz
+    day = at.astimezone(tz).date() + timedelta(days=days)
+    start = datetime.combine(day, time.min, tzinfo=tz)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return start, end
+
+
+def store_sales_channel(*, store: Store) -> Channel | None:
+    """Return the channel the store sells in: the active POS channel of its country.
+
+    Store pages (product lookup, shelf labels) price as the store's till does;
+    with several POS channels in a country the first by code is the store's.
+    """
+    return (
+        Channel.objects.filter(kind=Channel.Kind.POS, country=store.country, is_active=True)
+        .order_by("code")
+        .first()
+    )
+
+
+def products_find_by_codes(*, codes: list[str]) -> tuple[list[Product], list[str]]:
+    """Return the products typed or scanned as ``codes`` (SKUs or GTINs), and the codes unknown.
+
+    In the order given, each product once.  Two queries however many codes.
+    """
+    codes = [code.strip() for code in codes if code.strip()]
+    keys = {}
+    for code in codes:
+        if code.isdigit():
+            try:
+                keys[code] = gtin14(code)
+            except InvalidGtinError:
+                continue  # not a GTIN: only a SKU can match
+    by_sku = {p.sku: p for p in Product.objects.filter(sku__in=codes)}
+    by_gtin = {
+        row.gtin14: row.product
+        for row in ProductGtin.objects.filter(gtin14__in=set(keys.values())).select_related(
+            "product"
+        )
+    }
+    found: dict[int, Product] = {}
+    unknown = []
+    for code in codes:
+        product = by_sku.get(code) or by_gtin.get(keys.get(code, ""))
+        if product is None:
+            unknown.append(code)
+        else:
+            found.setdefault(product.pk, product)
+    return list(found.values()), unknown

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "import_export",
+    "django_htmx",  # the work queue refreshes itself (htmx served from the package)
     "axes",  # login lockout; HQ unlocks in the admin (Axes > Access attempts)
     # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
@@ -63,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "retail.middleware.AdminTimeZoneMiddleware",
     # The staff user's language (their choice, else their store's market) over the browser's.
     "retail.i18n.middleware.StaffLanguageMiddleware",
@@ -236,6 +238,8 @@ ORDERS_SMS_FILE_PATH = env.path("ORDERS_SMS_FILE_PATH", default=BASE_DIR / "var"
 ORDERS_NOTIFICATION_MAX_ATTEMPTS = env.int("ORDERS_NOTIFICATION_MAX_ATTEMPTS", default=8)
 # A row left in "sending" this long (its worker died mid-send) is claimed again.
 ORDERS_NOTIFICATION_STALE_SECONDS = 600
+# How often the store's work queue asks for new orders (seconds; browser tests shorten it).
+ORDERS_QUEUE_REFRESH_SECONDS = env.int("ORDERS_QUEUE_REFRESH_SECONDS", default=20)
 # Days after purchase within which any line can be returned.
 ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
 

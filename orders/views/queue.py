@@ -12,10 +12,12 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from orders.conf import queue_refresh_seconds
 from orders.forms import MAX_ORDERS_PER_PICK_LIST
 from orders.models import Order
-from orders.queue import SORTS, orders_of_store, pick_list, work_queue
+from orders.queue import SORTS, orders_of_store, pick_list
 from orders.services.fulfilment import order_pick_start
+from orders.store_day import QUEUE_FILTERS, latest_order_id, new_since, work_queue_shown
 from orders.views.barcodes import gtin_svg
 from orders.views.common import call_service, no_store
 from retail.models.staff import StaffRole
@@ -38,18 +40,71 @@ def landing(request):
     return redirect("store:home")
 
 
+def _queue_context(request, store, *, after_id: int | None) -> dict:
+    """What the queue page and its self-refreshing part both show.
+
+    ``after_id`` is the page's mark (None: this is the page load, mark it now).
+    """
+    sort = request.GET.get("sort", "")
+    show = request.GET.get("show", "")
+    at = timezone.now()
+    work, shown = work_queue_shown(
+        store=store, at=at, sort=sort if sort in SORTS else "newest", show=show
+    )
+    if after_id is None:
+        after_id = latest_order_id(work)
+    arrived = new_since(work, after_id=after_id)
+    query = {"sort": work.sort, "after": after_id}
+    if show in QUEUE_FILTERS:
+        query["show"] = show
+    return {
+        "queue": work,
+        "sort": work.sort,
+        "at": at,
+        "sections": work.sections,
+        "shown": shown,
+        "show": show if show in QUEUE_FILTERS else "",
+        "arrived": arrived,
+        "arrived_ids": {row.order.pk for row in arrived},
+        "live_url": f"{reverse('orders:queue_live')}?{urlencode(query)}",
+        "refresh_seconds": queue_refresh_seconds(),
+    }
+
+
 @staff_required
 def queue(request):
-    """Show the store's open orders by state, with counts, ages and overdue ones."""
+    """Show the store's open orders by state, with counts, ages and overdue ones.
+
+    ``?show=`` narrows it to one section (``orders.store_day.QUEUE_FILTERS``:
+    also collected and pickup expiring today).  The page re-fetches its
+    orders every ``ORDERS_QUEUE_REFRESH_SECONDS`` (``queue_live``) and counts
+    the orders new since it was loaded.
+    """
     context = page_context(request)
     store = context["store"]
     if store is None:
         return no_store(request, context)
-    sort = request.GET.get("sort", "")
-    at = timezone.now()
-    work = work_queue(store=store, at=at, sort=sort if sort in SORTS else "newest")
-    context.update(queue=work, sort=work.sort, at=at, sections=work.sections)
+    context.update(_queue_context(request, store, after_id=None))
     return TemplateResponse(request, "orders/store/queue.html", context)
+
+
+@staff_required
+def queue_live(request):
+    """The queue's orders alone, for the page's refresh: the store's own orders only.
+
+    ``after`` is the newest order id the page had when loaded; orders new since
+    then are counted in the badge and the page title.
+    """
+    context = page_context(request)
+    store = context["store"]
+    if store is None:
+        raise Http404
+    try:
+        after_id = max(int(request.GET.get("after", "0")), 0)
+    except ValueError:
+        after_id = 0
+    context.update(_queue_context(request, store, after_id=after_id))
+    return TemplateResponse(request, "orders/store/_queue_live_response.html", context)
 
 
 def _numbers(data) -> list[str]:

@@ -61,6 +61,7 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("sku", "name", "brand", "category", "is_active")}),
         (_("VAT and cost"), {"fields": ("vat_class", ("unit_cost_amount", "unit_cost_currency"))}),
+        (_("Shelf label"), {"fields": (("unit_measure", "unit_quantity"),)}),
         (_("Attributes"), {"fields": ("attributes",), "classes": ("collapse",)}),
         (_("History"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
     )

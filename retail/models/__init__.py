@@ -1,7 +1,15 @@
 """Core retail tables; one module per subject, all importable from ``retail.models``."""
 
 from retail.models.api_clients import ApiClient, ApiClientKey, IdempotencyRecord
-from retail.models.catalog import Brand, Category, Product, ProductGtin, VatClass, VatRate
+from retail.models.catalog import (
+    Brand,
+    Category,
+    Product,
+    ProductGtin,
+    UnitMeasure,
+    VatClass,
+    VatRate,
+)
 from retail.models.common import Currency, Language
 from retail.models.customers import (
     Customer,
@@ -34,6 +42,7 @@ __all__ = [
     "StaffProfile",
     "StaffRole",
     "Store",
+    "UnitMeasure",
     "UserPreference",
     "VatClass",
     "VatRate",

@@ -1,5 +1,7 @@
 """What we sell: products, their GTINs, brands, the category tree and VAT."""
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -137,7 +139,16 @@ class VatRate(models.Model):
             )
 
 
+class UnitMeasure(models.TextChoices):
+    KG = "kg", _("per kg")
+    L = "l", _("per litre")
+    M = "m", _("per metre")
+    PIECE = "piece", _("per piece")
+
+
 class Product(models.Model):
+    UnitMeasure = UnitMeasure
+
     sku = models.CharField(max_length=64, unique=True, verbose_name=_("SKU"))
     name = models.CharField(max_length=200, verbose_name=_("name"))
     brand = models.ForeignKey(
@@ -169,6 +180,22 @@ class Product(models.Model):
         default=Currency.DKK,
         verbose_name=_("unit cost currency"),
     )
+    unit_measure = models.CharField(
+        max_length=8,
+        choices=UnitMeasure.choices,
+        blank=True,
+        help_text=_("The unit of the comparison price on shelf labels (per kg, l, m, piece)."),
+        verbose_name=_("unit of measure"),
+    )
+    unit_quantity = models.DecimalField(
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text=_("How much of that unit one item holds, e.g. 0.5 for 500 g in kg."),
+        verbose_name=_("unit quantity"),
+    )
     is_active = models.BooleanField(default=True, verbose_name=_("active"))
     attributes = models.JSONField(
         default=dict, blank=True, help_text=_("E.g. colour, size."), verbose_name=_("attributes")
@@ -185,6 +212,12 @@ class Product(models.Model):
             models.CheckConstraint(
                 condition=Q(unit_cost_amount__isnull=True) | Q(unit_cost_amount__gte=0),
                 name="product_unit_cost_not_negative",
+            ),
+            # A comparison price needs both halves, or neither.
+            models.CheckConstraint(
+                condition=(Q(unit_measure="") & Q(unit_quantity__isnull=True))
+                | (~Q(unit_measure="") & Q(unit_quantity__gt=0)),
+                name="product_unit_measure_complete",
             ),
         ]
 

@@ -21,6 +21,7 @@ from retail.selectors import (
     product_find_by_code,
     product_search_by_name,
     store_hours_on,
+    store_sales_channel,
     stores_for_user,
 )
 from retail.store.access import (
@@ -30,6 +31,7 @@ from retail.store.access import (
     remember_store,
     staff_required,
 )
+from retail.store.panels import HOME, PRODUCT, store_panels_html
 
 # A scanner sends at most 14 digits; anything far longer is not a code or a name.
 MAX_CODE_LENGTH = 100
@@ -38,12 +40,18 @@ NAME_MATCH_LIMIT = 20
 
 @staff_required
 def home(request):
-    """Show the store the user works in: address, today's hours, and a store picker if several."""
+    """Show the store the user works in: address, today's hours, today's work, a store picker.
+
+    Today's work (orders by state, with links to the queue) is the orders
+    app's panel (``retail.store.panels``).
+    """
     stores = stores_for_user(request.user)
     context = page_context(request, stores)
     store = context["store"]
     if store is not None:
-        local_now = timezone.now().astimezone(store.tz)
+        now = timezone.now()
+        context["panels"] = store_panels_html(HOME, request, store=store, at=now)
+        local_now = now.astimezone(store.tz)
         hours = store_hours_on(store=store, day=local_now.date())
         context.update(
             local_now=local_now,
@@ -103,6 +111,17 @@ def product_lookup(request):
         gtins=gtins,
         scanned_gtin=next((row["gtin"] for row in gtins if row["scanned"]), None),
     )
+    store = context["store"]
+    if store is not None:
+        # Price (as the API says it) and stock here: the pricing and inventory panels.
+        context["panels"] = store_panels_html(
+            PRODUCT,
+            request,
+            store=store,
+            channel=store_sales_channel(store=store),
+            product=product,
+            at=timezone.now(),
+        )
     return TemplateResponse(request, "store/product_lookup.html", context)
 
 
