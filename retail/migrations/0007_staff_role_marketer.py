@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('retail', '0005_verbose_names'),
+        ('retail', '0006_product_unit_measure'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
