@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("store/stock/", include("inventory.urls")),
     path("store/orders/", include("orders.urls")),
+    path("store/returns/", include("orders.urls_returns")),
     path("store/labels/", include("pricing.urls")),
     path("store/", include("retail.store.urls")),
     path("api/v1/pricing/", include("pricing.api.urls")),

@@ -8,12 +8,17 @@
 """
 
 from orders.services.tenders.plan import TenderRequest, tender_plan
-from orders.services.tenders.refund import RefundExceedsPaidError, tenders_refund
+from orders.services.tenders.refund import (
+    RefundExceedsPaidError,
+    refund_plan,
+    tenders_refund,
+)
 from orders.services.tenders.take import tenders_take
 
 __all__ = [
     "RefundExceedsPaidError",
     "TenderRequest",
+    "refund_plan",
     "tender_plan",
     "tenders_refund",
     "tenders_take",

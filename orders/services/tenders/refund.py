@@ -66,17 +66,7 @@ def tenders_refund(
             raise RefundExceedsPaidError(
                 extra={"amount": str(amount), "left": str(sum(left_by_tender.values()))}
             )
-        rank = {kind: i for i, kind in enumerate(REFUND_ORDER)}
-        shares: list[tuple[Tender, Decimal]] = []
-        remaining = amount
-        for tender in sorted(tenders, key=lambda t: (rank[t.kind], -t.pk)):
-            take = min(remaining, left_by_tender[tender.pk])
-            if take <= 0:
-                continue
-            shares.append((tender, take))
-            remaining -= take
-            if remaining == 0:
-                break
+        shares = refund_plan(tenders, amount)
         refunds = {
             tender.pk: _refund_new(
                 tender,
@@ -96,6 +86,30 @@ def tenders_refund(
             tender.save(update_fields=["amount", "status", "refunded_amount", "points_refunded"])
             refunds[tender.pk].save()
         return [refunds[tender.pk] for tender, _take in shares]
+
+
+def refund_plan(tenders, amount: Decimal) -> list[tuple[Tender, Decimal]]:
+    """Return (tender, amount) for ``amount`` given back over ``tenders``, in refund order.
+
+    No query and no write: ``tenders_refund`` follows it under the lock, and a
+    store page shows it before the return is confirmed.  The external payment
+    first, points last; a released hold has nothing to give back.
+    """
+    rank = {kind: i for i, kind in enumerate(REFUND_ORDER)}
+    shares: list[tuple[Tender, Decimal]] = []
+    remaining = amount
+    for tender in sorted(tenders, key=lambda t: (rank[t.kind], -t.pk)):
+        left = tender.amount - tender.refunded_amount
+        if tender.status == Tender.Status.RELEASED:
+            left = Decimal(0)
+        take = min(remaining, left)
+        if take <= 0:
+            continue
+        shares.append((tender, take))
+        remaining -= take
+        if remaining == 0:
+            break
+    return shares
 
 
 def _lock_order(tender: Tender) -> tuple[int, int, int]:
