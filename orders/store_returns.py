@@ -201,7 +201,7 @@ def exchange_preview(
     Raises the errors of ``return_check`` and of pricing (``new_lines.<i>``).
     """
     checked = return_check(order, lines, at=at)
-    priced, _products = exchange_price(
+    priced, products = exchange_price(
         order=order, new_lines=new_lines, channel=channel, store=store, at=at
     )
     value = sum((c.refund for c in checked), Decimal(0))
@@ -213,7 +213,8 @@ def exchange_preview(
         refund=rest,
         shares=refund_plan(list(order.tenders.all()), rest) if rest > 0 else [],
         new_lines=[
-            ExchangeLine(line.name, line.sku, line.quantity, line.total) for line in priced.lines
+            ExchangeLine(products[line.product_id].name, line.sku, line.quantity, line.total)
+            for line in priced.lines
         ],
         new_total=priced.total,
         due=priced.total - credit,
