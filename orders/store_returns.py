@@ -11,6 +11,7 @@ and the same refund split as the services, so what the page shows is what
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -57,8 +58,8 @@ def returnable_orders(*, store: Store, customer: Customer | None = None) -> Quer
 def customer_for_store(*, store: Store, public_id: str) -> Customer | None:
     """Return the customer with ``public_id`` if the store's market may see them."""
     try:
-        customer = Customer.objects.filter(public_id=public_id).first()
-    except Exception:  # not a UUID
+        customer = Customer.objects.filter(public_id=uuid.UUID(str(public_id))).first()
+    except ValueError:  # not a UUID: nobody
         return None
     if customer is None or not customer.market or customer.market != store.country:
         return None

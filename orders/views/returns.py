@@ -213,9 +213,8 @@ def choose(request, number: str):
     return _choose_page(request, context, order, customer_id)
 
 
-def _prepare(request, number: str):
-    """Parse the form and work out the preview; (context, order, customer id, choice, preview)."""
-    context = page_context(request)
+def _prepare(request, context: dict, number: str):
+    """Parse the form and work out the preview; (order, customer id, choice, preview)."""
     order, customer_id = _order_for(context, number, request.POST.get("customer", ""))
     choice = _parse(request.POST, lines_left(order=order))
     preview = None
@@ -243,16 +242,17 @@ def _prepare(request, number: str):
         except DomainError as exc:
             choice.errors.append(exc.message)
     context["channel"] = channel
-    return context, order, customer_id, choice, preview
+    return order, customer_id, choice, preview
 
 
 @require_POST
 @staff_required
 def review(request, number: str):
     """Show what confirming will do: each line's refund, the split or the exchange difference."""
-    if page_context(request)["store"] is None:
-        return no_store(request, page_context(request))
-    context, order, customer_id, choice, preview = _prepare(request, number)
+    context = page_context(request)
+    if context["store"] is None:
+        return no_store(request, context)
+    order, customer_id, choice, preview = _prepare(request, context, number)
     if choice.errors:
         return _choose_page(request, context, order, customer_id, choice=choice, status=400)
     context.update(
@@ -285,9 +285,10 @@ def review(request, number: str):
 @staff_required
 def confirm(request, number: str):
     """Take the return (or exchange) once, under the page's key; then show its receipt."""
-    if page_context(request)["store"] is None:
-        return no_store(request, page_context(request))
-    context, order, customer_id, choice, _preview = _prepare(request, number)
+    context = page_context(request)
+    if context["store"] is None:
+        return no_store(request, context)
+    order, customer_id, choice, preview = _prepare(request, context, number)
     store = context["store"]
     source_key = f"store:{store.pk}:user:{request.user.pk}:{choice.key}"
     done = Return.objects.filter(source_key=source_key, store=store).first()
@@ -306,7 +307,7 @@ def confirm(request, number: str):
                 store=store,
                 source_key=source_key,
                 tenders=[TenderRequest(kind="external", provider="store")]
-                if _preview.due > 0
+                if preview.due > 0
                 else [],
                 actor=request.user,
                 at=timezone.now(),
