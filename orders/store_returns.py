@@ -66,6 +66,12 @@ def customer_for_store(*, store: Store, public_id: str) -> Customer | None:
     return customer
 
 
+@dataclass(frozen=True)
+class Purchase:
+    order: Order
+    blocker: str  # "" when something can still come back
+
+
 @dataclass
 class FindResult:
     """What the one search box found: an order, a customer and their purchases, or nothing."""
@@ -73,24 +79,31 @@ class FindResult:
     outcome: str
     order: Order | None = None
     customer: Customer | None = None
-    purchases: list[Order] = field(default_factory=list)
+    purchases: list[Purchase] = field(default_factory=list)
 
 
-def purchase_find(*, store: Store, text: str) -> FindResult:
+def purchase_find(*, store: Store, text: str, at: datetime) -> FindResult:
     """Find what was scanned or typed: order number, receipt id, pickup code or a customer.
 
     Numbers and codes are looked up among the store's own orders and
     receipts only; a customer (e-mail, member number, phone) lists their
-    recent handed-over purchases from every store of the market.
+    recent handed-over purchases from every store of the market, each with
+    why it cannot come back at ``at`` (``return_blocker``), if it cannot.
     """
     text = (text or "").strip()[:100]
     if not text:
         return FindResult(NOT_FOUND)
-    own = returnable_orders(store=store).select_related("customer")
-    order = own.filter(number=text).first() or own.filter(receipt_id=text).first()
     code = pickup_code_normalize(text)
-    if order is None and code:
-        order = own.filter(kind=Order.Kind.ORDER, pickup_code=code).first()
+    matches = Q(number=text) | Q(receipt_id=text)
+    if code:
+        matches |= Q(kind=Order.Kind.ORDER, pickup_code=code)
+    found = list(returnable_orders(store=store).filter(matches).order_by("pk")[:10])
+    # One query; a number wins over a receipt id, a receipt id over a pickup code.
+    order = (
+        next((o for o in found if o.number == text), None)
+        or next((o for o in found if o.receipt_id == text), None)
+        or next(iter(found), None)
+    )
     if order is not None:
         return FindResult(FOUND_ORDER, order=order)
     customer = _customer_by_identifier(text, store=store)
@@ -98,12 +111,17 @@ def purchase_find(*, store: Store, text: str) -> FindResult:
         return FindResult(NOT_FOUND)
     if not customer.market or customer.market != store.country:
         return FindResult(OTHER_MARKET)
-    purchases = list(
+    orders = (
         returnable_orders(store=store, customer=customer)
         .filter(customer=customer, status__in=RETURNABLE)
         .select_related("collect_store", "fulfil_location", "channel")
+        .prefetch_related("lines")
         .order_by("-placed_at", "-pk")[:RECENT_PURCHASES]
     )
+    purchases = [
+        Purchase(order, return_blocker(order=order, lines=_left(order.lines.all()), at=at))
+        for order in orders
+    ]
     return FindResult(FOUND_CUSTOMER, customer=customer, purchases=purchases)
 
 
@@ -132,9 +150,13 @@ class LineLeft:
 
 def lines_left(*, order: Order) -> list[LineLeft]:
     """Return the handed-over lines of ``order`` with what is still left to return."""
+    return _left(order.lines.order_by("line_no"))
+
+
+def _left(lines) -> list[LineLeft]:
     return [
         LineLeft(line, line.quantity - line.returned_quantity)
-        for line in order.lines.order_by("line_no")
+        for line in sorted(lines, key=lambda line: line.line_no)
         if line.status not in NOT_HANDED_OVER
     ]
 

@@ -58,7 +58,7 @@ def find(request):
     text = request.GET.get("q", "").strip()[:100]
     context["q"] = text
     if text:
-        result = purchase_find(store=store, text=text)
+        result = purchase_find(store=store, text=text, at=timezone.now())
         if result.outcome == FOUND_ORDER:
             return redirect("returns:choose", number=result.order.number)
         context["result"] = result

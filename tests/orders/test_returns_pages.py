@@ -122,6 +122,29 @@ def test_find_by_customer_lists_their_purchases_of_every_store(cph_client, world
     assert 'class="table table--stack' in html and 'data-label="Total"' in html
 
 
+def test_find_by_customer_says_which_purchases_cannot_come_back(
+    cph_client, world, now, django_assert_max_num_queries
+):
+    old = sell(world, at=now - timedelta(days=40))
+    done = sell(world, at=now - timedelta(days=2))
+    give_back(world, done, (1, 1), at=now)
+    fresh = sell(world, [("MUG", 1), ("SHIRT", 1)], at=now)
+    for _ in range(3):
+        sell(world, [("SOCKS", 1), ("MUG", 1)], at=now - timedelta(days=1))
+
+    # 10 whatever the number of purchases: the page's 6 (session, user, language, profile
+    # twice, store), the number/receipt/pickup-code lookup, the customer, the purchases
+    # and their lines.
+    with django_assert_max_num_queries(10):
+        response = _find(cph_client, world.customer.email)
+
+    rows = {p.order: p.blocker for p in response.context["result"].purchases}
+    assert (rows[old], rows[done], rows[fresh]) == ("window_closed", "fully_returned", "")
+    html = _text(response)
+    assert "Return window closed" in html and "All returned" in html
+    assert html.count(">Take back</a>") == 4
+
+
 def test_find_nothing_and_another_stores_number_say_not_found(cph_client, world, now):
     other = sell(world, store=world.ros, customer=None, at=now)
 
