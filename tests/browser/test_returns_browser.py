@@ -58,6 +58,16 @@ def test_browser_return_at_the_counter_on_a_phone(live_server, counter, page):
     expect(field).to_be_focused()
     _no_sideways_scroll(page, "find")
 
+    # The customer's e-mail lists their purchases, each with a tap target to take it back.
+    field.fill("mette@example.dk")
+    field.press("Enter")
+    purchases = page.get_by_test_id("customer-purchases")
+    expect(purchases).to_contain_text(receipt.number)
+    take_back = purchases.get_by_role("link", name="Take back")
+    assert take_back.bounding_box()["height"] >= 44
+    _no_sideways_scroll(page, "find-customer")
+
+    field = page.get_by_label("Receipt, order or customer")
     field.fill(receipt.receipt_id)  # what the receipt barcode carries
     field.press("Enter")
     expect(page.get_by_test_id("order-number")).to_have_text(receipt.number)
