@@ -382,7 +382,8 @@ def test_exchange_for_a_dearer_item_shows_and_takes_the_difference(cph_client, w
 
 def test_exchange_for_a_cheaper_item_refunds_the_rest(cph_client, world, now):
     receipt = sell(world, [("SHIRT", 1)], at=now)  # 200.00
-    data = _form(receipt, (1, 1), mode="exchange", new_code="MUG")
+    scanned = world.p("MUG").gtins.get().gtin  # the new item's barcode
+    data = _form(receipt, (1, 1), mode="exchange", new_code=scanned)
 
     review = _review(cph_client, receipt, data)
     assert "120.00 DKK goes back to the customer" in _text(review)
