@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -196,11 +194,6 @@ def _choose_page(request, context, order, customer_id, *, choice=None, status=20
         conditions=ReturnLine.Condition.choices,
     )
     return TemplateResponse(request, "orders/store/returns/choose.html", context, status=status)
-
-
-def _choose_url(order: Order, customer_id: str) -> str:
-    url = reverse("returns:choose", args=[order.number])
-    return f"{url}?{urlencode({'customer': customer_id})}" if customer_id else url
 
 
 @staff_required
