@@ -62,7 +62,12 @@ def _collected_text(code: str, store) -> str:
         return ""
     order, event = found
     at = event.at if event is not None else order.closed_at
-    when = formats.date_format(timezone.localtime(at, store.tz), "DATETIME_FORMAT") if at else ""
+    local = timezone.localtime(at, store.tz) if at else None
+    when = (
+        f"{formats.date_format(local, 'DATE_FORMAT')} {formats.time_format(local, 'H:i')}"
+        if local
+        else ""
+    )
     values = {
         "number": order.number,
         "when": when,
