@@ -114,7 +114,7 @@ def test_order_figures_of_the_issues_scenario_after_remove_and_refund(world, cle
     response = clerk.get(reverse("orders:hand_over"), {"code": order.pickup_code})
     html = response.content.decode()
     assert response.context["figures"].paid_total == D("199.00")
-    assert "1,298.00 DKK" in html and "−1,099.00 DKK" in html and "199.00 DKK" in html
+    assert "1,298.00 DKK" in html and "−1,099.00 DKK" in html and "199.00 DKK" in html  # noqa: RUF001
 
     # The ready e-mail and SMS.
     ready = {n.medium: n for n in Notification.objects.filter(order=order, kind="ready")}
