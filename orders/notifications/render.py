@@ -7,7 +7,9 @@ plus what only the event knew, from the row's ``context``:
 - ``refund_issued``, ``short_picked``, ``expired``: ``amount`` (decimal
   string) and optionally ``currency`` of the money given back;
 - ``short_picked``: ``lines``, a list of ``{"name", "quantity"}`` that could
-  not be picked (default: the order's removed lines);
+  not be picked (default: the order's removed lines), and ``substitute``, the
+  name of the product put in their place (``amount`` is then the difference
+  refunded for a cheaper one);
 - ``shipped``: ``carrier``, ``tracking_number``, ``tracking_url`` (optional).
 
 Every kind gets ``figures`` (``orders.selectors_figures.order_figures``,
@@ -209,6 +211,7 @@ def notification_context(*, notification: Notification, at: datetime) -> dict:
         "pickup_expires": _date(order.pickup_expires_at, tz) if order.pickup_expires_at else "",
         "promised": _date(order.promised_at, tz) if order.promised_at else "",
         "amount": _event_amount(event, order, notification.kind),
+        "substitute": str(event.get("substitute", "") or ""),
         "carrier": str(event.get("carrier", "")),
         "tracking_number": str(event.get("tracking_number", "")),
         "tracking_url": str(event.get("tracking_url", "")),

@@ -220,6 +220,11 @@ def test_order_figures_a_cheaper_substitute_refunds_the_difference(world, clerk)
     assert (event.data["rule"], event.data["refund"]) == ("refund_cheaper", "120.00")
     short = Notification.objects.get(order=order, kind="short_picked", medium="email")
     assert short.context["amount"] == "120.00"
+    message = notification_render(notification=short, at=timezone.now())
+    assert "so we have replaced an item with Stoneware mug" in message.text
+    assert f"we refund the difference of 120.00{NBSP}DKK" in message.text
+    assert f"Substituted: 1 × Linen shirt → Stoneware mug: −120.00{NBSP}DKK" in message.text  # noqa: RUF001
+    assert f"Paid for what you collect: 80.00{NBSP}DKK" in message.text
     assert_books_balance()
 
 
