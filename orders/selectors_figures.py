@@ -21,7 +21,9 @@ from decimal import Decimal
 from orders import conf
 from orders.models import Order, OrderLine, Refund, Tender
 from pricing.engine.vat import vat_breakdown
+from pricing.errors import InactiveProductError
 from pricing.selectors import prices_lookup
+from retail.errors import UnknownProductError
 from retail.models import Product
 from retail.money import quantize, vat_portion
 
@@ -337,13 +339,16 @@ def substitute_quote(
     currency = order.currency
     rule = rule or conf.substitute_price_rule()
     ordered = line.total_amount - line.refunded_amount
-    prices = prices_lookup(
-        skus=[product.sku],
-        channel=order.channel,
-        store=order.fulfil_location,
-        customer=order.customer,
-        at=at,
-    )
+    try:
+        prices = prices_lookup(
+            skus=[product.sku],
+            channel=order.channel,
+            store=order.fulfil_location,
+            customer=order.customer,
+            at=at,
+        )
+    except (InactiveProductError, UnknownProductError):
+        prices = []  # not for sale here any more: no price to compare with
     shelf = quantize(prices[0].price * line.quantity, currency) if prices else None
     difference = ZERO if shelf is None else shelf - ordered
     refund = -difference if (rule == Rule.REFUND_CHEAPER and difference < 0) else ZERO

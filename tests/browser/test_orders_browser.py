@@ -83,6 +83,8 @@ def test_browser_clerk_picks_short_picks_readies_and_hands_over(live_server, sho
     expect(page.locator('tr[data-sku="MUG"]').get_by_test_id("line-status")).to_have_text(
         "Removed (short-picked)"
     )
+    expect(page.get_by_test_id("figures-removed")).to_contain_text("Stoneware mug")
+    expect(page.get_by_test_id("figures-paid")).to_contain_text("200.00 DKK")
     page.screenshot(path=ARTIFACTS / "orders-picking.png", full_page=True)
     page.get_by_role("button", name="Ready for pickup").click()
     expect(page.locator(".message--success")).to_contain_text("is ready for pickup")
