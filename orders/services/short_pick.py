@@ -45,6 +45,8 @@ def line_substitute(
     new_line = substitute_line_add(order, line, substitute)
     new_line.substitute_rule = quote.rule
     new_line.substitute_price_amount = quote.substitute_total
+    # A substitute of a substitute keeps what was already given back for the line.
+    new_line.refunded_amount = line.refunded_amount
     refunds = []
     if quote.refund > 0:
         refunds = tenders_refund(
@@ -54,7 +56,7 @@ def line_substitute(
             source_key=f"order:{order.number}:substitute:{line.line_no}",
             at=at,
         )
-        new_line.refunded_amount = quote.refund
+        new_line.refunded_amount += quote.refund
     new_line.save(update_fields=["substitute_rule", "substitute_price_amount", "refunded_amount"])
     line.status = OrderLine.Status.SUBSTITUTED
     line.save(update_fields=["status"])

@@ -228,6 +228,24 @@ def test_order_figures_a_cheaper_substitute_refunds_the_difference(world, clerk)
     assert_books_balance()
 
 
+def test_order_figures_a_substitute_of_a_cheaper_substitute_keeps_the_first_refund(world):
+    order = _order(world, [("SHIRT", 1)])
+    order_line_short_pick(
+        line=order.lines.get(), store=world.cph, substitute=world.p("MUG"), at=timezone.now()
+    )
+    mug = order.lines.get(sku="MUG")
+
+    order_line_short_pick(line=mug, store=world.cph, substitute=world.p("SOCKS"), at=timezone.now())
+
+    socks = order.lines.get(sku="SOCKS")
+    assert socks.refunded_amount == D("150.00")  # 120.00, then 30.00 more
+    assert sum(r.amount for r in Refund.objects.filter(order=order)) == D("150.00")
+    figures = order_figures(order)
+    assert figures.paid_total == D("50.00")
+    assert [line.paid for line in figures.collected] == [D("50.00")]
+    assert_books_balance()
+
+
 def test_order_figures_a_cheaper_substitute_under_keep_price_refunds_nothing(world, settings):
     settings.ORDERS_SUBSTITUTE_PRICE_RULE = "keep_price"
     order = _order(world, [("SHIRT", 1)])
