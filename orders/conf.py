@@ -41,3 +41,14 @@ def notification_stale_after() -> timedelta:
 def queue_refresh_seconds() -> int:
     """How often the work queue page asks for new orders (``ORDERS_QUEUE_REFRESH_SECONDS``)."""
     return max(int(settings.ORDERS_QUEUE_REFRESH_SECONDS), 1)
+
+
+def substitute_price_rule() -> str:
+    """The shop's rule for a substitute's price difference (``ORDERS_SUBSTITUTE_PRICE_RULE``).
+
+    ``refund_cheaper`` (default): a dearer substitute at the ordered price, a
+    cheaper one refunds the difference; ``keep_price``: the ordered price
+    either way.  An unknown value is the default.
+    """
+    rule = settings.ORDERS_SUBSTITUTE_PRICE_RULE
+    return rule if rule in ("keep_price", "refund_cheaper") else "refund_cheaper"

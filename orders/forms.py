@@ -21,6 +21,8 @@ class ShortPickForm(forms.Form):
     code = forms.CharField(
         label=_("Substitute SKU or GTIN"), max_length=MAX_CODE_LENGTH, required=False
     )
+    # "Remove and refund" is only done from its confirmation page, which sends this.
+    confirm = forms.BooleanField(required=False)
 
     def clean(self):
         data = super().clean()
@@ -37,3 +39,11 @@ class HandOverForm(forms.Form):
     """The pickup code the customer shows, scanned or typed (spaces and dashes ignored)."""
 
     code = forms.CharField(label=_("Pickup code"), max_length=MAX_CODE_LENGTH)
+
+
+class HandOverConfirmForm(forms.Form):
+    """Who the order is handed to, when it is not the customer themself (optional)."""
+
+    handed_to = forms.CharField(
+        label=_("Collected by (if not the customer)"), max_length=100, required=False
+    )

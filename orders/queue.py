@@ -14,7 +14,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from orders.models import Order, OrderLine
+from orders.models import Order, OrderEvent, OrderLine
 from orders.services.numbers import pickup_code_normalize
 from retail.models import Category, Store
 
@@ -245,3 +245,32 @@ def order_ready_by_code(*, code: str, store: Store) -> Order | None:
         .select_related("customer")
         .first()
     )
+
+
+def order_collected_by_code(*, code: str, store: Store) -> tuple[Order, OrderEvent | None] | None:
+    """Return the order collected at ``store`` with ``code`` and its hand-over event, else None.
+
+    For the counter: a code already used says when, by whom and to whom.
+    """
+    normalized = pickup_code_normalize(code)
+    if not normalized:
+        return None
+    order = (
+        Order.objects.filter(
+            kind=Order.Kind.ORDER,
+            collect_store=store,
+            status=Order.Status.COLLECTED,
+            pickup_code=normalized,
+        )
+        .select_related("customer", "collect_store", "fulfil_location")
+        .first()
+    )
+    if order is None:
+        return None
+    event = (
+        OrderEvent.objects.filter(order=order, kind="collected")
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return order, event

@@ -21,6 +21,11 @@ urlpatterns = [
         picking.line_short_pick,
         name="line_short_pick",
     ),
+    path(
+        "<str:number>/lines/<int:line_no>/remove/",
+        picking.line_remove_confirm,
+        name="line_remove_confirm",
+    ),
     path("<str:number>/ready/", picking.ready, name="ready"),
     path("<str:number>/ship/", picking.ship, name="ship"),
     path("<str:number>/receive/", picking.receive, name="receive"),

@@ -242,6 +242,10 @@ ORDERS_NOTIFICATION_STALE_SECONDS = 600
 ORDERS_QUEUE_REFRESH_SECONDS = env.int("ORDERS_QUEUE_REFRESH_SECONDS", default=20)
 # Days after purchase within which any line can be returned.
 ORDERS_RETURN_DAYS = env.int("ORDERS_RETURN_DAYS", default=30)
+# What a substitute costs the customer when its own price differs from the line's:
+# "refund_cheaper" (a dearer one at the ordered price, a cheaper one refunds the
+# difference) or "keep_price" (the ordered price either way).
+ORDERS_SUBSTITUTE_PRICE_RULE = env.str("ORDERS_SUBSTITUTE_PRICE_RULE", default="refund_cheaper")
 
 # --- App settings ---------------------------------------------------------
 # Namespaced per app and read only through the app's conf.py, at call time.

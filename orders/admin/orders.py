@@ -8,9 +8,10 @@ that link.  "Cancel" calls ``order_cancel`` for each selected open order.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -21,7 +22,9 @@ from orders.admin.common import (
     ReadOnlyAdminMixin,
     ReadOnlyInline,
 )
+from orders.history_words import order_history
 from orders.models import Notification, Order, OrderEvent, OrderLine, Refund, Tender
+from orders.selectors_figures import order_figures
 from orders.services.fulfilment import order_cancel
 from retail.errors import DomainError
 
@@ -48,6 +51,8 @@ class OrderLineInline(ReadOnlyInline, admin.TabularInline):
         "discount_texts",
         "status",
         "substitute_for",
+        "substitute_rule",
+        "substitute_price_amount",
         "returned_quantity",
         "refunded_amount",
     )
@@ -123,7 +128,7 @@ class OrderAdmin(OrderStoreScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
     ordering = ("-placed_at", "-pk")
     show_full_result_count = False
     inlines = (OrderLineInline, TenderInline, RefundInline, OrderEventInline, NotificationInline)
-    readonly_fields = ("purchases",)
+    readonly_fields = ("purchases", "figures", "history")
     actions = ["cancel"]
 
     def lookup_allowed(self, lookup, value, request=None):
@@ -140,6 +145,64 @@ class OrderAdmin(OrderStoreScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmi
             return "-"
         return format_html(
             '<a href="{}">{}</a>', purchases_url(order.customer), _("All orders and receipts")
+        )
+
+    @admin.display(description=_("amounts"))
+    def figures(self, order):
+        """Ordered, removed, substituted, refunded and paid: the figures every screen shows."""
+        if order.pk is None:
+            return "-"
+        f = order_figures(order)
+        rows = [(_("Ordered"), f.ordered_total)]
+        rows += [
+            (
+                _("Removed: %(quantity)s × %(name)s")  # noqa: RUF001
+                % {"quantity": x.quantity, "name": x.name},
+                -x.amount,
+            )
+            for x in f.removed
+        ]
+        rows += [
+            (
+                _("Substituted: %(quantity)s × %(old)s → %(new)s (%(rule)s)")  # noqa: RUF001
+                % {
+                    "quantity": x.quantity,
+                    "old": x.from_name,
+                    "new": x.to_name,
+                    "rule": x.rule_display,
+                },
+                -x.refunded,
+            )
+            for x in f.substituted
+        ]
+        rows += [
+            (_("Refunded: %(tender)s") % {"tender": x.kind_display}, x.amount) for x in f.refunds
+        ]
+        rows += [(_("Refunded"), f.refunded_total), (_("Paid for what is collected"), f.paid_total)]
+        rows += [(_("VAT"), f.vat_total)]
+        return format_html(
+            '<table class="order-figures">{}</table>',
+            format_html_join(
+                "",
+                '<tr><td>{}</td><td style="text-align:right">{} {}</td></tr>',
+                ((label, floatformat(amount, "2g"), f.currency) for label, amount in rows),
+            ),
+        )
+
+    @admin.display(description=_("history"))
+    def history(self, order):
+        """The order's events in words, oldest first."""
+        if order.pk is None:
+            return "-"
+        events = order.events.select_related("actor").order_by("at", "pk")
+        entries = order_history(order, events)
+        if not entries:
+            return "-"
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li>{} {}</li>", ((e.at.strftime("%Y-%m-%d"), e.text) for e in entries)
+            ),
         )
 
     def get_queryset(self, request):

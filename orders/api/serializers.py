@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from orders.models import Order, OrderLine, Refund, Return, ReturnLine, Tender
 from orders.selectors import order_details
+from orders.selectors_figures import OrderFigures, order_figures
 from pricing.api.serializers import Money
 
 
@@ -50,6 +51,11 @@ class OrderLineSerializer(ModelSerializer):
     refunded = Money(source="refunded_amount")
     discounts = FrozenDiscountSerializer(many=True, help_text="Frozen as the customer saw them.")
     substitute_for = serializers.SerializerMethodField(help_text="Line no. this one replaces.")
+    substitute_price = Money(
+        source="substitute_price_amount",
+        allow_null=True,
+        help_text="On a substitute line: what the substitute itself cost for the quantity.",
+    )
 
     class Meta:
         model = OrderLine
@@ -68,6 +74,8 @@ class OrderLineSerializer(ModelSerializer):
             "discounts",
             "status",
             "substitute_for",
+            "substitute_rule",
+            "substitute_price",
             "returned_quantity",
             "refunded",
         ]
@@ -168,6 +176,75 @@ class VatSerializer(serializers.Serializer):
     vat = serializers.CharField()
 
 
+class FigureLineSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    unit_price = serializers.CharField(help_text="Decimal string.")
+    total = serializers.CharField(help_text="Decimal string: paid for the line as ordered.")
+    status = serializers.CharField()
+
+
+class FigureRemovedSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField()
+    sku = serializers.CharField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    amount = serializers.CharField(help_text="Decimal string: refunded for the line.")
+
+
+class FigureSubstitutedSerializer(serializers.Serializer):
+    line_no = serializers.IntegerField(help_text="The original line.")
+    from_sku = serializers.CharField()
+    to_line_no = serializers.IntegerField(help_text="The substitute's line.")
+    to_sku = serializers.CharField()
+    quantity = serializers.IntegerField()
+    ordered_total = serializers.CharField(help_text="Decimal string: what the original cost.")
+    substitute_total = serializers.CharField(
+        allow_null=True, help_text="Decimal string: the substitute's own price; null if unknown."
+    )
+    difference = serializers.CharField(
+        help_text="Decimal string: substitute minus ordered (positive: dearer)."
+    )
+    rule = serializers.CharField(
+        help_text="The shop's rule applied: `keep_price` or `refund_cheaper`."
+    )
+    refunded = serializers.CharField(help_text="Decimal string: the difference given back.")
+    paid = serializers.CharField(help_text="Decimal string: what the customer pays for it.")
+
+
+class FigureRefundSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="The tender refunded to.")
+    amount = serializers.CharField(help_text="Decimal string.")
+
+
+class OrderFiguresSerializer(serializers.Serializer):
+    """What was ordered, removed, substituted and refunded, and what is paid (``order_figures``)."""
+
+    currency = serializers.CharField()
+    ordered_total = serializers.CharField(help_text="Decimal string: the total as ordered.")
+    ordered = FigureLineSerializer(many=True)
+    removed_total = serializers.CharField(help_text="Decimal string.")
+    removed = FigureRemovedSerializer(many=True)
+    substituted = FigureSubstitutedSerializer(many=True)
+    refunded_total = serializers.CharField(help_text="Decimal string: every refund so far.")
+    refunds = FigureRefundSerializer(many=True, help_text="Refunded per tender kind.")
+    paid_total = serializers.CharField(
+        help_text="Decimal string: ordered minus refunded, what is paid for what is collected."
+    )
+    vat = VatSerializer(many=True, help_text="VAT of what is paid, per rate.")
+    vat_total = serializers.CharField(help_text="Decimal string.")
+
+
+def _figures(order: Order) -> OrderFigures:
+    # Computed once per order and serializer pass from the prefetched lines and refunds.
+    cached = getattr(order, "_api_figures", None)
+    if cached is None:
+        cached = order._api_figures = order_figures(order)
+    return cached
+
+
 class OrderSerializer(ModelSerializer):
     """An order or a POS receipt with its lines, tenders, returns and refunds."""
 
@@ -186,6 +263,18 @@ class OrderSerializer(ModelSerializer):
     tenders = OrderTenderSerializer(many=True)
     returns = ReturnSummarySerializer(many=True)
     refunds = OrderRefundSerializer(many=True)
+    ordered_total = serializers.SerializerMethodField(
+        help_text="Decimal string: the total as ordered (same as `total`)."
+    )
+    refunded_total = serializers.SerializerMethodField(
+        help_text="Decimal string: everything refunded on the order (short picks, returns, ...)."
+    )
+    paid_total = serializers.SerializerMethodField(
+        help_text="Decimal string: ordered minus refunded, what is paid for what is collected."
+    )
+    figures = serializers.SerializerMethodField(
+        help_text="Ordered, removed, substituted, refunded and paid, as on every screen."
+    )
 
     class Meta:
         model = Order
@@ -219,7 +308,27 @@ class OrderSerializer(ModelSerializer):
             "tenders",
             "returns",
             "refunds",
+            "ordered_total",
+            "refunded_total",
+            "paid_total",
+            "figures",
         ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_ordered_total(self, order) -> str:
+        return str(_figures(order).ordered_total)
+
+    @extend_schema_field(serializers.CharField())
+    def get_refunded_total(self, order) -> str:
+        return str(_figures(order).refunded_total)
+
+    @extend_schema_field(serializers.CharField())
+    def get_paid_total(self, order) -> str:
+        return str(_figures(order).paid_total)
+
+    @extend_schema_field(OrderFiguresSerializer())
+    def get_figures(self, order) -> dict:
+        return _figures(order).as_json()
 
 
 class HistoryOrderSerializer(OrderSerializer):

@@ -201,6 +201,15 @@ class OrderLine(models.Model):
         REMOVED = "removed", _("Removed (short-picked)")
         SUBSTITUTED = "substituted", _("Replaced by a substitute")
 
+    class SubstituteRule(models.TextChoices):
+        """What the shop does when a substitute's own price differs from the line's paid price."""
+
+        KEEP_PRICE = "keep_price", _("The customer pays the ordered price, dearer or cheaper")
+        REFUND_CHEAPER = (
+            "refund_cheaper",
+            _("A dearer substitute at the ordered price; a cheaper one refunds the difference"),
+        )
+
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
     )
@@ -246,6 +255,19 @@ class OrderLine(models.Model):
         blank=True,
         related_name="substitutes",
         verbose_name=_("substitute for"),
+    )
+    substitute_rule = models.CharField(
+        max_length=16,
+        choices=SubstituteRule.choices,
+        blank=True,
+        help_text=_("On a substitute line: the shop's rule applied to the price difference."),
+        verbose_name=_("substitute rule"),
+    )
+    substitute_price_amount = money_field(
+        null=True,
+        blank=True,
+        help_text=_("On a substitute line: what the substitute itself cost for the quantity."),
+        verbose_name=_("substitute price amount"),
     )
     returned_quantity = models.PositiveIntegerField(default=0, verbose_name=_("returned quantity"))
     refunded_amount = money_field(default=0, verbose_name=_("refunded amount"))

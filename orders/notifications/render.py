@@ -7,8 +7,14 @@ plus what only the event knew, from the row's ``context``:
 - ``refund_issued``, ``short_picked``, ``expired``: ``amount`` (decimal
   string) and optionally ``currency`` of the money given back;
 - ``short_picked``: ``lines``, a list of ``{"name", "quantity"}`` that could
-  not be picked (default: the order's removed lines);
+  not be picked (default: the order's removed lines), and ``substitute``, the
+  name of the product put in their place (``amount`` is then the difference
+  refunded for a cheaper one);
 - ``shipped``: ``carrier``, ``tracking_number``, ``tracking_url`` (optional).
+
+Every kind gets ``figures`` (``orders.selectors_figures.order_figures``,
+formatted): ordered, removed, substituted, refunded by tender and paid for
+what is collected; ``total`` is that paid total.
 
 Templates live in ``templates/orders/notifications/<kind>/<lang>/`` as
 ``subject.txt``, ``body.txt``, ``body.html`` and ``sms.txt``; parts shared by
@@ -32,6 +38,7 @@ from django.utils import formats, timezone, translation
 from django.utils.text import capfirst
 
 from orders.models import Notification, Order, OrderLine
+from orders.selectors_figures import OrderFigures, order_figures
 from retail.money import quantize
 from retail.selectors import store_hours_on
 
@@ -111,7 +118,38 @@ def _line(line: OrderLine, currency: str) -> dict:
     return {
         "name": line.name,
         "quantity": line.quantity,
-        "total": money_format(line.total_amount, currency),
+        # What the customer pays for it: a cheaper substitute's refund is off.
+        "total": money_format(line.total_amount - line.refunded_amount, currency),
+    }
+
+
+def _figures(figures: OrderFigures) -> dict:
+    """The order's figures formatted for the message (``orders.selectors_figures``)."""
+    currency = figures.currency
+
+    def money(amount) -> str:
+        return money_format(amount, currency)
+
+    return {
+        "changed": figures.changed,
+        "ordered_total": money(figures.ordered_total),
+        "removed": [
+            {"name": x.name, "quantity": x.quantity, "amount": money(x.amount)}
+            for x in figures.removed
+        ],
+        "substituted": [
+            {
+                "quantity": x.quantity,
+                "from_name": x.from_name,
+                "to_name": x.to_name,
+                "refunded": money(x.refunded) if x.refunded else "",
+            }
+            for x in figures.substituted
+        ],
+        "refunded_total": money(figures.refunded_total) if figures.refunded_total else "",
+        "refunds": [{"kind": x.kind_display, "amount": money(x.amount)} for x in figures.refunds],
+        "paid_total": money(figures.paid_total),
+        "vat_total": money(figures.vat_total),
     }
 
 
@@ -151,6 +189,7 @@ def notification_context(*, notification: Notification, at: datetime) -> dict:
         ]
     customer = order.customer
     pickup = notification.kind in PICKUP_KINDS
+    figures = order_figures(order)
     return {
         "kind": notification.kind,
         "lang": notification_language(notification.language),
@@ -161,7 +200,9 @@ def notification_context(*, notification: Notification, at: datetime) -> dict:
         "missing_lines": [
             {"name": str(m.get("name", "")), "quantity": m.get("quantity", 1)} for m in missing
         ],
-        "total": money_format(order.total_amount, order.currency),
+        # What the customer pays for what they collect (the ordered total less refunds).
+        "total": money_format(figures.paid_total, order.currency),
+        "figures": _figures(figures),
         "pickup_code": order.pickup_code,
         "show_qr": pickup and bool(order.pickup_code),
         "qr_cid": QR_CONTENT_ID,
@@ -170,6 +211,7 @@ def notification_context(*, notification: Notification, at: datetime) -> dict:
         "pickup_expires": _date(order.pickup_expires_at, tz) if order.pickup_expires_at else "",
         "promised": _date(order.promised_at, tz) if order.promised_at else "",
         "amount": _event_amount(event, order, notification.kind),
+        "substitute": str(event.get("substitute", "") or ""),
         "carrier": str(event.get("carrier", "")),
         "tracking_number": str(event.get("tracking_number", "")),
         "tracking_url": str(event.get("tracking_url", "")),

@@ -138,8 +138,10 @@ def order_line_short_pick(
     With ``substitute``: reserve the same quantity of the substitute at the
     same store (InsufficientStockError if not there), release the original
     line's reservation, add a new line (``substitute_for`` = the original,
-    same price paid: the customer is not charged more or less), mark the
-    original SUBSTITUTED.  Without: release its reservation, mark REMOVED,
+    same price paid: the customer is never charged more; under the shop's
+    ``refund_cheaper`` rule a cheaper substitute refunds the difference,
+    see ``line_substitute``), mark the original SUBSTITUTED.  Without:
+    release its reservation, mark REMOVED,
     refund ``line.total_amount`` (its discount allocation included) via
     ``tenders_refund(reason=SHORT_PICK)``, set ``line.refunded_amount``,
     lower nothing else.  Either way queue a ``short_picked`` notification
@@ -162,6 +164,8 @@ def order_line_short_pick(
         if substitute is not None:
             new_line = line_substitute(order, line, substitute, actor=actor, at=at)
             context = {"lines": missing, "substitute": new_line.name}
+            if new_line.refunded_amount:
+                context |= {"amount": str(new_line.refunded_amount), "currency": order.currency}
         else:
             context = line_remove(order, line, actor=actor, at=at) | {"lines": missing}
         notification_queue(
@@ -244,14 +248,17 @@ def order_transfer_receive(*, order: Order, store: Store, actor=None, at: dateti
     return order
 
 
-def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime) -> Order:
+def order_hand_over(
+    *, pickup_code: str, store: Store, actor=None, handed_to: str = "", at: datetime
+) -> Order:
     """The customer collects: READY -> COLLECTED at the collecting store.
 
     Finds the READY order by its (normalised) pickup code at ``store``
     (``PickupCodeNotFoundError`` otherwise), consumes the reservations (stock
     movements written), captures every HELD tender for its (reduced) amount,
     earns points on the amount paid (not on points tender) when the customer
-    is a member (source key ``order:<number>:earn``), writes the event.
+    is a member (source key ``order:<number>:earn``), writes the event
+    (with ``handed_to``, the name of who collected when it was not the customer).
 
     A code of another store's order is "not found" as well.  When two
     counters scan the same code, the second waits for the first and then
@@ -274,7 +281,14 @@ def order_hand_over(*, pickup_code: str, store: Store, actor=None, at: datetime)
         done = completion.order_complete(order, step="handover", actor=actor, at=at)
         order.status, order.closed_at = Status.COLLECTED, at
         order_save(order, "status", "closed_at")
-        order_event(order, "collected", at=at, actor=actor, data=done)
+        handed_to = handed_to.strip()[:100]
+        order_event(
+            order,
+            "collected",
+            at=at,
+            actor=actor,
+            data=done | ({"handed_to": handed_to} if handed_to else {}),
+        )
     return order
 
 

@@ -1,4 +1,4 @@
-"""A line that cannot be picked as ordered: substitute it at the price paid, or remove and refund.
+"""A line that cannot be picked as ordered: substitute it under the shop's price rule, or remove it.
 
 Runs in the short-pick's transaction, holding the order row.
 """
@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from inventory.services import stock_levels_lock
 from orders.errors import InvalidOrderStateError
 from orders.models import Order, OrderLine, Refund
+from orders.selectors_figures import substitute_quote
 from orders.services.history import order_event
 from orders.services.order_lines import substitute_line_add
 from orders.services.stock import line_unreserve, reservation_ttl_left, reserve
@@ -22,7 +23,14 @@ from retail.models import Product
 def line_substitute(
     order: Order, line: OrderLine, substitute: Product, *, actor, at: datetime
 ) -> OrderLine:
-    """Reserve ``substitute`` for ``line``, release the line's units, add the new line."""
+    """Reserve ``substitute`` for ``line``, release the line's units, add the new line.
+
+    The new line keeps the price paid; the shop's rule
+    (``orders.conf.substitute_price_rule``) decides the difference: a
+    cheaper substitute under ``refund_cheaper`` refunds it to the tenders
+    (recorded as the new line's ``refunded_amount``).  The rule and the
+    substitute's own price are recorded on the new line.
+    """
     if substitute.pk == line.product_id:
         raise InvalidOrderStateError(gettext("Substitute another product."), field="substitute")
     ttl = reservation_ttl_left(order, at)
@@ -33,7 +41,23 @@ def line_substitute(
         order, order.fulfil_location, [(substitute, line.quantity)], ttl=ttl, actor=actor, at=at
     )
     line_unreserve(order, line, actor=actor, at=at)
+    quote = substitute_quote(order=order, line=line, product=substitute, at=at)
     new_line = substitute_line_add(order, line, substitute)
+    new_line.substitute_rule = quote.rule
+    new_line.substitute_price_amount = quote.substitute_total
+    # A substitute of a substitute keeps what was already given back for the line.
+    new_line.refunded_amount = line.refunded_amount
+    refunds = []
+    if quote.refund > 0:
+        refunds = tenders_refund(
+            order=order,
+            amount=quote.refund,
+            reason=Refund.Reason.SHORT_PICK,
+            source_key=f"order:{order.number}:substitute:{line.line_no}",
+            at=at,
+        )
+        new_line.refunded_amount += quote.refund
+    new_line.save(update_fields=["substitute_rule", "substitute_price_amount", "refunded_amount"])
     line.status = OrderLine.Status.SUBSTITUTED
     line.save(update_fields=["status"])
     order_event(
@@ -46,6 +70,13 @@ def line_substitute(
             "sku": line.sku,
             "by_line": new_line.line_no,
             "by_sku": new_line.sku,
+            "rule": quote.rule,
+            "substitute_total": None
+            if quote.substitute_total is None
+            else str(quote.substitute_total),
+            "difference": str(quote.difference),
+            "refund": str(quote.refund),
+            "refunds": [{"kind": r.kind, "amount": str(r.amount)} for r in refunds],
         },
     )
     return new_line

@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from inventory.selectors import availability_at_store
 from orders.forms import MAX_CODE_LENGTH, ShipForm, ShortPickForm
+from orders.history_words import order_history
 from orders.models import Order, OrderLine
 from orders.queue import PICKABLE_STATUSES, order_page_lines
+from orders.selectors_figures import order_figures, refund_preview, substitute_quote
 from orders.services.fulfilment import (
     order_line_pick,
     order_line_short_pick,
@@ -49,8 +51,8 @@ def _next_step(order: Order, store, lines: list[OrderLine]) -> str:
     return ""
 
 
-def _substitute_choice(request, store, lines: list[OrderLine]) -> dict:
-    """The product scanned as a substitute for one line, with this store's available stock."""
+def _substitute_choice(request, order: Order, store, lines: list[OrderLine]) -> dict:
+    """The product scanned as a substitute for one line: stock here, its price, the shop's rule."""
     try:
         line_no = int(request.GET.get("substitute_line", ""))
     except ValueError:
@@ -69,6 +71,7 @@ def _substitute_choice(request, store, lines: list[OrderLine]) -> dict:
         "product": product,
         "available": stock.available,
         "enough": stock.available >= line.quantity,
+        "quote": substitute_quote(order=order, line=line, product=product, at=timezone.now()),
     }
 
 
@@ -79,6 +82,7 @@ def order_page(request, number: str):
     order = store_order(context, number)
     store = context["store"]
     lines = order_page_lines(order=order)
+    events = order.events.select_related("actor").order_by("-at", "-pk")[:20]
     context.update(
         order=order,
         customer_name=customer_name(order),
@@ -86,9 +90,10 @@ def order_page(request, number: str):
         open_lines=sum(1 for line in lines if line.status == OrderLine.Status.OPEN),
         next_step=_next_step(order, store, lines),
         picks_here=order.fulfil_location_id == store.pk,
-        substitute=_substitute_choice(request, store, lines),
+        substitute=_substitute_choice(request, order, store, lines),
         ship_form=ShipForm(),
-        events=list(order.events.select_related("actor").order_by("-at", "-pk")[:20]),
+        figures=order_figures(order, lines=lines, refunds=list(order.refunds.all())),
+        history=order_history(order, events),
     )
     return TemplateResponse(request, "orders/store/order.html", context)
 
@@ -141,6 +146,9 @@ def line_short_pick(request, number: str, line_no: int):
                 messages.error(request, error)
         return _back(order, f"line-{line.line_no}")
     substitute = None
+    if form.cleaned_data["action"] == ShortPickForm.REMOVE and not form.cleaned_data["confirm"]:
+        # Money goes back only from the page that shows how much and where to.
+        return redirect("orders:line_remove_confirm", number=order.number, line_no=line.line_no)
     if form.cleaned_data["action"] == ShortPickForm.SUBSTITUTE:
         code = form.cleaned_data["code"].strip()
         substitute = product_find_by_code(code=code)
@@ -170,6 +178,25 @@ def line_short_pick(request, number: str, line_no: int):
                 % {"name": line.name, "substitute": substitute.name},
             )
     return _back(order, f"line-{line.line_no}")
+
+
+@staff_required
+def line_remove_confirm(request, number: str, line_no: int):
+    """Ask before "Remove and refund": the item, the amount and the tenders it goes back to."""
+    context = page_context(request)
+    order = store_order(context, number)
+    line = _line(order, line_no)
+    amount = line.total_amount - line.refunded_amount
+    context.update(
+        order=order,
+        line=line,
+        amount=amount,
+        shares=refund_preview(order=order, amount=amount),
+        removable=line.status in (OrderLine.Status.OPEN, OrderLine.Status.PICKED)
+        and order.status in PICKABLE_STATUSES
+        and order.fulfil_location_id == context["store"].pk,
+    )
+    return TemplateResponse(request, "orders/store/remove_confirm.html", context)
 
 
 @require_POST

@@ -75,11 +75,16 @@ def test_browser_clerk_picks_short_picks_readies_and_hands_over(live_server, sho
     expect(page.locator(".message--success")).to_contain_text("Picked 1 x Linen shirt.")
     mug = page.locator('tr[data-sku="MUG"]')
     mug.get_by_text("Missing or damaged?").click()
-    mug.get_by_role("button", name="Remove and refund").click()
+    mug.get_by_role("link", name="Remove and refund").click()
+    # Nothing is refunded before the clerk has seen the item, the amount and where it goes.
+    expect(page.get_by_test_id("remove-item")).to_contain_text("Stoneware mug")
+    page.get_by_role("button", name="Remove and refund").click()
     expect(page.locator(".message--success")).to_contain_text("Removed Stoneware mug")
     expect(page.locator('tr[data-sku="MUG"]').get_by_test_id("line-status")).to_have_text(
         "Removed (short-picked)"
     )
+    expect(page.get_by_test_id("figures-removed")).to_contain_text("Stoneware mug")
+    expect(page.get_by_test_id("figures-paid")).to_contain_text("200.00 DKK")
     page.screenshot(path=ARTIFACTS / "orders-picking.png", full_page=True)
     page.get_by_role("button", name="Ready for pickup").click()
     expect(page.locator(".message--success")).to_contain_text("is ready for pickup")
