@@ -14,13 +14,13 @@ from decimal import Decimal
 from inventory.models import Reservation
 from inventory.services.reserve import stock_reserve
 from orders.models import Order
-from pricing.models import PriceList
 from orders.services.fulfilment import (
     order_hand_over,
     order_line_pick,
     order_pick_start,
     order_ready,
 )
+from pricing.models import PriceList
 from retail.gtin import gtin_with_check_digit
 from retail.models import Product
 from tests.factories import ProductFactory, make_staff
@@ -64,7 +64,9 @@ def make_handheld_world(*, at: datetime) -> HandheldWorld:
     world = make_world()
     product = ProductFactory(sku=LONG_SKU, name=LONG_NAME, gtin=LONG_GTIN)
     PriceListEntryFactory(
-        price_list=PriceList.objects.get(code="DK-PUBLIC"), product=product, amount=Decimal("349.95")
+        price_list=PriceList.objects.get(code="DK-PUBLIC"),
+        product=product,
+        amount=Decimal("349.95"),
     )
     for store in (world.cph, world.ros, world.warehouse):
         receive(store, product, 12)

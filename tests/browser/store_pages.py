@@ -68,7 +68,10 @@ PAGES: tuple[StorePage, ...] = (
     StorePage(
         "pick-list-batch",
         "orders:pick_list",
-        _url("orders:pick_list", order=lambda hh: [hh.order("picking").number, hh.order("new").number]),
+        _url(
+            "orders:pick_list",
+            order=lambda hh: [hh.order("picking").number, hh.order("new").number],
+        ),
     ),
     StorePage("hand-over", "orders:hand_over", _url("orders:hand_over")),
     StorePage(
@@ -82,19 +85,17 @@ PAGES: tuple[StorePage, ...] = (
     StorePage(
         "order-substitute",
         "orders:order",
-        lambda hh: _url(
-            "orders:order", _number("picking"), substitute_line="1", code=LONG_SKU
-        )(hh)
-        + "#line-1",
+        lambda hh: (
+            _url("orders:order", _number("picking"), substitute_line="1", code=LONG_SKU)(hh)
+            + "#line-1"
+        ),
     ),
     StorePage("order-send", "orders:order", _url("orders:order", _number("send"))),
     StorePage("order-in-transit", "orders:order", _url("orders:order", _number("in_transit"))),
     StorePage("order-ready", "orders:order", _url("orders:order", _number("ready"))),
     StorePage("order-collected", "orders:order", _url("orders:order", _number("collected"))),
     StorePage("stock", "inventory_store:stock", _url("inventory_store:stock")),
-    StorePage(
-        "stock-found", "inventory_store:stock", _url("inventory_store:stock", code=LONG_SKU)
-    ),
+    StorePage("stock-found", "inventory_store:stock", _url("inventory_store:stock", code=LONG_SKU)),
     StorePage("labels", "pricing_store:labels", _url("pricing_store:labels")),
     StorePage("labels-search", "pricing_store:labels", _url("pricing_store:labels", q="o")),
     StorePage(

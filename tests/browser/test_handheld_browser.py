@@ -33,9 +33,13 @@ LAYOUT_PROBLEMS = """
     const wide = [...document.querySelectorAll("body *")]
       .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
       .slice(-3).map((el) => el.tagName.toLowerCase() + "." + el.className);
-    problems.push(`scrolls sideways: ${doc.scrollWidth} > ${window.innerWidth} (${wide.join(", ")})`);
+    const widths = `${doc.scrollWidth} > ${window.innerWidth}`;
+    problems.push(`scrolls sideways: ${widths} (${wide.join(", ")})`);
   }
-  const selector = "button, summary, a.button, form a, .site-nav a, .order-nav a, .queue-tabs a, input[type=submit]";
+  const selector = [
+    "button", "summary", "a.button", "form a", "input[type=submit]",
+    ".site-nav a", ".order-nav a", ".queue-tabs a",
+  ].join(", ");
   for (const el of document.querySelectorAll(selector)) {
     // Not shown: hidden, not rendered, or inside a closed <details> (its summary is shown).
     const closed = el.closest("details:not([open])");
@@ -86,7 +90,13 @@ def _context(browser, live_server, viewport, language, user_name=None):
         client = Client()
         client.force_login(get_user_model().objects.get(username=user_name))
         context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
         )
     return context
 
@@ -129,7 +139,9 @@ def test_handheld_every_store_page_fits_and_its_actions_can_be_tapped(
                     for problem in layout_problems(page, phone=size == "phone")
                 )
                 if size == "phone" and languages == "en":
-                    page.screenshot(path=ARTIFACTS / f"handheld-{store_page.key}.png", full_page=True)
+                    page.screenshot(
+                        path=ARTIFACTS / f"handheld-{store_page.key}.png", full_page=True
+                    )
             finally:
                 page.close()
     finally:
@@ -176,11 +188,14 @@ def test_handheld_clerk_picks_and_hands_over_on_a_phone(live_server, handheld, b
         page.get_by_label(word["user_name"]).fill(handheld.users[language])
         page.get_by_label(word["password"]).fill("pw-for-tests")
         page.get_by_role("button", name=word["log_in"]).tap()
+        expect(page).to_have_url(f"{live_server.url}/store/")
         expect(page.locator("html")).to_have_attribute("lang", language)
         check("home")
 
         page.locator(".site-nav").get_by_role("link", name=word["click_and_collect"]).tap()
+        expect(page).to_have_url(f"{live_server.url}/store/orders/")
         new = page.get_by_test_id("section-new")
+        expect(new).to_be_visible()
         check("queue")
         new.locator(f'tr[data-order="{order.number}"]').get_by_role("checkbox").check()
         new.get_by_role("button", name=word["print_ticked"]).tap()
@@ -188,20 +203,24 @@ def test_handheld_clerk_picks_and_hands_over_on_a_phone(live_server, handheld, b
         check("pick list")
 
         page.get_by_role("link", name=word["open_picking"]).tap()
+        expect(page).to_have_url(f"{live_server.url}/store/orders/{order.number}/")
         page.get_by_role("button", name=word["picked_shirt"]).tap()
         expect(page.locator(".message--success")).to_be_visible()
+        expect(page.get_by_role("button", name=word["picked_shirt"])).to_have_count(0)
         page.get_by_role("button", name=word["picked_sheet"]).tap()
-        expect(page.locator(".message--success")).to_be_visible()
+        expect(page.get_by_role("button", name=word["picked_sheet"])).to_have_count(0)
         mug = page.locator('tr[data-sku="MUG"]')
         mug.get_by_text(word["missing"]).tap()
         check("order, short-pick open")
         mug.get_by_role("button", name=word["remove"]).tap()
+        expect(mug.get_by_text(word["missing"])).to_have_count(0)
         page.get_by_role("button", name=word["ready"]).tap()
         expect(page.get_by_test_id("order-status")).to_have_text(word["status_ready"])
         check("order, ready")
 
         code = handheld.order("new").pickup_code
         page.locator(".order-nav").get_by_role("link", name=word["hand_over"]).tap()
+        expect(page).to_have_url(f"{live_server.url}/store/orders/hand-over/")
         page.get_by_label(word["pickup_code"]).fill(code.lower())
         page.get_by_role("button", name=word["find"]).tap()
         found = page.get_by_test_id("hand-over-order")
