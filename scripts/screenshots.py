@@ -4,8 +4,8 @@ Starts nothing itself: point it at a running server with data (``make run`` seed
 demo chain) and a store login. It drives Debian's headless Chromium through Playwright
 the way the browser tests do (``tests/browser/conftest.py``) and walks the pages as a clerk
 would: home, the work queue, an order being picked, hand-over, stock and product lookup,
-shelf labels. PNGs are written as 8-bit palette images when Pillow is installed, else as
-Chromium writes them; each should stay under 150 KB.
+shelf labels. One screen each (``--full-page`` for whole pages); each PNG should stay
+under 150 KB, and the script says when one does not.
 
     make run   # in another shell
     .venv/bin/python scripts/screenshots.py --url http://127.0.0.1:8000 \\
@@ -15,7 +15,6 @@ Chromium writes them; each should stay under 150 KB.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from pathlib import Path
 
@@ -38,28 +37,17 @@ def _browser_settings() -> tuple[str, list[str]]:
         raise SystemExit("No Chromium found (set CHROMIUM_PATH).")
     return CHROMIUM, CHROMIUM_ARGS
 
+
 PHONE = {"width": 390, "height": 844}
 LIMIT = 150_000
 
 
-def _save(png: bytes, path: Path) -> int:
-    """Write ``png`` to ``path``, as a palette PNG if Pillow is there; return the size."""
-    try:
-        from PIL import Image
-    except ImportError:
-        path.write_bytes(png)
-        return len(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    image = image.quantize(colors=64, method=Image.Quantize.MEDIANCUT)
-    image.save(path, optimize=True)
-    return path.stat().st_size
-
-
 def _shoot(page, out: Path, name: str, *, full_page: bool = False) -> None:
     path = out / f"{name}.png"
-    size = _save(page.screenshot(full_page=full_page), path)
-    flag = "" if size <= LIMIT else "  (over 150 KB: try without --full-page)"
-    print(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}: {size // 1024} KB{flag}")
+    png = page.screenshot(full_page=full_page)
+    path.write_bytes(png)
+    flag = "" if len(png) <= LIMIT else "  (over 150 KB: try without --full-page)"
+    print(f"{path}: {len(png) // 1024} KB{flag}")
 
 
 def main(argv: list[str] | None = None) -> int:
