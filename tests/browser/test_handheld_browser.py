@@ -1,5 +1,7 @@
 """Every store page on a phone (390 x 844) and a desktop (1280 x 800), in English and Nordic.
 
+(And, in English, on a phone turned sideways and a small tablet.)
+
 For each page of ``store_pages.PAGES``: nothing scrolls sideways, every action (buttons,
 links in forms, the tabs) lies within the screen's width, is at least 44 px tall and is
 what a tap at its centre reaches; on a phone the header is at most 64 px and every table
@@ -21,7 +23,21 @@ from tests.browser.store_pages import PAGES, page_language
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
-VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
+VIEWPORTS = {
+    "phone": PHONE,
+    "desktop": DESKTOP,
+    # Between the two: a phone turned sideways and a small tablet, where tables do not stack.
+    "phone-landscape": {"width": 844, "height": 390},
+    "small-tablet": {"width": 700, "height": 1000},
+}
+CASES = [
+    ("phone", "en"),
+    ("phone", "nordic"),
+    ("desktop", "en"),
+    ("desktop", "nordic"),
+    ("phone-landscape", "en"),
+    ("small-tablet", "en"),
+]
 LOCALES = {"en": "en-GB", "da": "da-DK", "sv": "sv-SE", "nb": "nb-NO"}
 
 # Runs in the page: what is wrong with its layout, as readable lines (empty: nothing).
@@ -107,8 +123,7 @@ def layout_problems(page, *, phone: bool) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("languages", ["en", "nordic"])
-@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+@pytest.mark.parametrize(("size", "languages"), CASES)
 def test_handheld_every_store_page_fits_and_its_actions_can_be_tapped(
     live_server, handheld, browser, size, languages
 ):
