@@ -20,6 +20,7 @@ from orders.services.fulfilment import (
     order_pick_start,
     order_ready,
 )
+from orders.services.returns import ReturnRequestLine, return_create
 from pricing.models import PriceList
 from retail.gtin import gtin_with_check_digit
 from retail.models import Product
@@ -43,6 +44,7 @@ class HandheldWorld:
     product: Product  # the long-named one, with a GTIN
     orders: dict[str, Order] = field(default_factory=dict)  # by state name
     users: dict[str, str] = field(default_factory=dict)  # language -> user name
+    return_number: str = ""  # a return taken at the counter (its receipt page)
 
     @property
     def store(self):
@@ -100,6 +102,21 @@ def make_handheld_world(*, at: datetime) -> HandheldWorld:
     hh.orders["collected"] = order_hand_over(
         pickup_code=collected.pickup_code, store=world.cph, at=at
     )
+
+    # Collected, then one of its two units brought back at the counter.
+    returned = world.place([("MUG", 2)], at=placed)
+    _picked(returned, at=at)
+    returned = order_ready(order=returned, store=world.cph, at=at)
+    returned = order_hand_over(pickup_code=returned.pickup_code, store=world.cph, at=at)
+    hh.orders["returned"] = returned
+    hh.return_number = return_create(
+        order=returned,
+        lines=[ReturnRequestLine(line_no=1, quantity=1)],
+        channel=world.pos,
+        store=world.cph,
+        source_key="handheld-return-1",
+        at=at,
+    ).number
 
     # Sourced here, collected in Roskilde: picked, waiting to be sent.
     send = world.place(

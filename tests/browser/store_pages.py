@@ -94,6 +94,28 @@ PAGES: tuple[StorePage, ...] = (
     StorePage("order-in-transit", "orders:order", _url("orders:order", _number("in_transit"))),
     StorePage("order-ready", "orders:order", _url("orders:order", _number("ready"))),
     StorePage("order-collected", "orders:order", _url("orders:order", _number("collected"))),
+    StorePage(
+        "remove-confirm",
+        "orders:line_remove_confirm",
+        _url("orders:line_remove_confirm", _number("picking"), 1),
+    ),
+    StorePage("returns-find", "returns:find", _url("returns:find")),
+    StorePage(
+        "returns-customer",
+        "returns:find",
+        _url("returns:find", q=lambda hh: hh.world.customer.email),
+    ),
+    StorePage("returns-choose", "returns:choose", _url("returns:choose", _number("collected"))),
+    StorePage(
+        "returns-choose-partly-returned",
+        "returns:choose",
+        _url("returns:choose", _number("returned")),
+    ),
+    StorePage(
+        "returns-receipt",
+        "returns:receipt",
+        _url("returns:receipt", lambda hh: hh.return_number),
+    ),
     StorePage("stock", "inventory_store:stock", _url("inventory_store:stock")),
     StorePage("stock-found", "inventory_store:stock", _url("inventory_store:stock", code=LONG_SKU)),
     StorePage("labels", "pricing_store:labels", _url("pricing_store:labels")),
@@ -121,6 +143,8 @@ POST_ONLY = {
     "orders:ready": "readies or sends the order (POST from the order page)",
     "orders:ship": "ships the order (POST from the order page)",
     "orders:receive": "receives a transfer (POST from the order page)",
+    "returns:review": "shows what a return will refund (POST from the choose page)",
+    "returns:confirm": "takes the return (POST from the review page)",
     "inventory_store:hold_place": "places a hold (POST from the stock page)",
     "inventory_store:hold_release": "releases a hold (POST from the stock page)",
 }
