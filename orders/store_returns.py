@@ -80,6 +80,7 @@ class FindResult:
     order: Order | None = None
     customer: Customer | None = None
     purchases: list[Purchase] = field(default_factory=list)
+    other_market: bool = False  # a customer of another market: this store's purchases only
 
 
 def purchase_find(*, store: Store, text: str, at: datetime) -> FindResult:
@@ -109,10 +110,10 @@ def purchase_find(*, store: Store, text: str, at: datetime) -> FindResult:
     customer = _customer_by_identifier(text, store=store)
     if customer is None:
         return FindResult(NOT_FOUND)
-    if not customer.market or customer.market != store.country:
-        return FindResult(OTHER_MARKET)
+    # A customer of another market: only what they bought at this store comes back here.
+    own_market = bool(customer.market) and customer.market == store.country
     orders = (
-        returnable_orders(store=store, customer=customer)
+        returnable_orders(store=store, customer=customer if own_market else None)
         .filter(customer=customer, status__in=RETURNABLE)
         .select_related("collect_store", "fulfil_location", "channel")
         .prefetch_related("lines")
@@ -122,7 +123,11 @@ def purchase_find(*, store: Store, text: str, at: datetime) -> FindResult:
         Purchase(order, return_blocker(order=order, lines=_left(order.lines.all()), at=at))
         for order in orders
     ]
-    return FindResult(FOUND_CUSTOMER, customer=customer, purchases=purchases)
+    if not own_market and not purchases:
+        return FindResult(OTHER_MARKET)
+    return FindResult(
+        FOUND_CUSTOMER, customer=customer, purchases=purchases, other_market=not own_market
+    )
 
 
 def _customer_by_identifier(text: str, *, store: Store) -> Customer | None:

@@ -4,7 +4,7 @@ Starts nothing itself: point it at a running server with data (``make run`` seed
 demo chain) and a store login. It drives Debian's headless Chromium through Playwright
 the way the browser tests do (``tests/browser/conftest.py``) and walks the pages as a clerk
 would: home, the work queue, an order being picked, hand-over, stock and product lookup,
-shelf labels. One screen each (``--full-page`` for whole pages); each PNG should stay
+shelf labels, returns. One screen each (``--full-page`` for whole pages); each PNG should stay
 under 150 KB, and the script says when one does not.
 
     make run   # in another shell
@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--user", default="manager-dk-cph01")
     parser.add_argument("--password", default="demo-password")
     parser.add_argument("--pickup-code", default="", help="of an order ready at the store")
+    parser.add_argument(
+        "--customer", default="", help="e-mail, phone or member number of a customer with purchases"
+    )
     parser.add_argument("--locale", default="en-GB", help="the browser's language")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--full-page", action="store_true", help="whole pages, not one screen")
@@ -112,6 +115,15 @@ def main(argv: list[str] | None = None) -> int:
 
             page.goto(f"{base}/store/labels/")
             _shoot(page, args.out, "labels", full_page=full)
+
+            # Returns at the counter: the customer's purchases, then the first one to take back.
+            query = f"?q={args.customer}" if args.customer else ""
+            page.goto(f"{base}/store/returns/{query}")
+            _shoot(page, args.out, "returns-find", full_page=full)
+            take_back = page.locator('[data-testid="customer-purchases"] a.button').first
+            if args.customer and take_back.count():
+                take_back.tap()
+                _shoot(page, args.out, "returns-choose", full_page=full)
         finally:
             context.close()
             browser.close()

@@ -159,12 +159,28 @@ def test_find_nothing_and_another_stores_number_say_not_found(cph_client, world,
 
 def test_find_customer_of_another_market_is_refused(cph_client, world, now):
     swede = CustomerFactory(email="sven@example.se", market="SE")
-    sell(world, customer=swede, at=now)
+    sell(world, customer=swede, store=world.ros, at=now)
 
     response = _find(cph_client, "sven@example.se")
 
     assert 'data-testid="other-market"' in _text(response)
     assert "belongs to another market" in _text(response)
+    assert "Take back" not in _text(response)
+
+
+def test_customer_of_another_market_returns_what_they_bought_at_this_store(
+    cph_client, world, now
+):
+    swede = CustomerFactory(email="sven@example.se", market="SE")
+    here = sell(world, customer=swede, at=now)
+    elsewhere = sell(world, customer=swede, store=world.ros, at=now)
+
+    html = _text(_find(cph_client, "sven@example.se"))
+
+    assert 'data-testid="other-market-own-store"' in html
+    assert here.number in html and elsewhere.number not in html
+    assert _choose(cph_client, here, customer=str(swede.public_id)).status_code == 200
+    assert _choose(cph_client, elsewhere, customer=str(swede.public_id)).status_code == 404
 
 
 # --- scope ------------------------------------------------------------------------------------
