@@ -168,9 +168,7 @@ def test_find_customer_of_another_market_is_refused(cph_client, world, now):
     assert "Take back" not in _text(response)
 
 
-def test_customer_of_another_market_returns_what_they_bought_at_this_store(
-    cph_client, world, now
-):
+def test_customer_of_another_market_returns_what_they_bought_at_this_store(cph_client, world, now):
     swede = CustomerFactory(email="sven@example.se", market="SE")
     here = sell(world, customer=swede, at=now)
     elsewhere = sell(world, customer=swede, store=world.ros, at=now)
