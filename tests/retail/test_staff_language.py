@@ -67,9 +67,10 @@ def test_staff_language_follows_the_store_picked_in_the_session(client, world):
 def test_staff_language_without_a_market_falls_back_to_the_browser_then_english(client, world):
     helsinki = StoreFactory(code="FI-HEL01", name="Helsinki", country="FI")
     client.force_login(make_staff("store_clerk", stores=[helsinki], language=""))
-    assert client.get(reverse("store:home"), headers={"accept-language": "nb"})[
-        "Content-Language"
-    ] == "nb"
+    assert (
+        client.get(reverse("store:home"), headers={"accept-language": "nb"})["Content-Language"]
+        == "nb"
+    )
     assert client.get(reverse("store:home"))["Content-Language"] == "en"
 
     client.force_login(make_staff("hq", language=""))  # HQ keeps no store, so no market

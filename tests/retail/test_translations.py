@@ -74,8 +74,11 @@ def test_catalogue_check_names_untranslated_fuzzy_and_broken_placeholders(tmp_pa
 
 @pytest.mark.parametrize(
     ("language", "pick_list", "receipt"),
-    [("da", "Plukliste", "Kassekvittering"), ("sv", "Plocklista", "Kassakvitto"),
-     ("nb", "Plukkliste", "Kassekvittering")],
+    [
+        ("da", "Plukliste", "Kassekvittering"),
+        ("sv", "Plocklista", "Kassakvitto"),
+        ("nb", "Plukkliste", "Kassekvittering"),
+    ],
 )
 def test_catalogues_are_compiled_by_the_install(language, pick_list, receipt):
     assert (LOCALE_DIR / language / "LC_MESSAGES" / "django.mo").exists(), "run make install"
