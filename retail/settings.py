@@ -358,6 +358,11 @@ SPECTACULAR_SETTINGS = {
         }
     },
     "SECURITY": [{"ApiKeyAuth": []}],
+    # Summaries and examples of every operation (retail.api.examples, each app's api/docs.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "retail.api.examples.document_operations",
+    ],
     # The docs page loads Swagger UI and Redoc from our static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -31,7 +31,9 @@ def test_browser_api_docs_work_offline(live_server, page):
     operations = page.locator(".opblock-summary")
     expect(operations.first).to_be_visible()
     assert operations.count() >= 50
-    expect(page.locator(".opblock-summary-path", has_text="/api/v1/pricing/basket/")).to_be_visible()
+    expect(
+        page.locator(".opblock-summary-path", has_text="/api/v1/pricing/basket/")
+    ).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "api-docs-offline.png")
     assert blocked == []
