@@ -14,6 +14,7 @@ from retail.api.examples import (
 
 ORDER = "8303-8181"  # the shape of an order number; the demo draws new ones on every seed
 RECEIPT = "P0991-5314"
+GIFT_CARD = "4449288716207644"
 
 
 def _order(kind: str, **more: str) -> dict[str, str]:
@@ -40,6 +41,24 @@ DOCS = {
                     "language": "da",
                 },
                 status=201,
+            ),
+            Call(
+                "Click-and-collect paid partly by gift card",
+                headers=idempotency("docs-order-2"),
+                body={
+                    "customer": CUSTOMER_FREDERIK,
+                    "lines": [{"sku": "SKU-000003", "quantity": 2}],
+                    "fulfilment": "click_collect",
+                    "collect_store": "DK-CPH01",
+                    "tenders": [
+                        {"kind": "gift_card", "amount": "100.00", "code": GIFT_CARD},
+                        {"kind": "external", "external_reference": "psp-81724", "provider": "card"},
+                    ],
+                    "notify_sms": True,
+                },
+                status=201,
+                demo={"body.tenders.0.code": "gift_card"},
+                description="The card pays the rest: its `amount` is left out.",
             ),
         ),
     ),
