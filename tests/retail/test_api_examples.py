@@ -322,3 +322,41 @@ def _recording(response) -> dict:
         "media_type": content_type,
         "body": "\n".join(text.splitlines()[:4]),
     }
+
+
+def _json_schema(node):
+    """OpenAPI 3.0's ``nullable`` as JSON Schema (what jsonschema understands)."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _json_schema(value) for key, value in node.items() if key != "nullable"}
+    if node.get("nullable"):
+        if "type" in out and isinstance(out["type"], str):
+            out["type"] = [out["type"], "null"]
+            if "enum" in out:
+                out["enum"] = [*out["enum"], None]
+        else:
+            return {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def test_api_docs_response_examples_match_the_response_schemas(schema):
+    import jsonschema
+
+    components = _json_schema(schema["components"])
+    wrong = []
+    for _, _, operation in _operations(schema):
+        for status, response in operation["responses"].items():
+            if not status.startswith("2"):
+                continue
+            content = response.get("content", {}).get("application/json", {})
+            for example in content.get("examples", {}).values():
+                root = {**_json_schema(content.get("schema", {})), "components": components}
+                try:
+                    jsonschema.validate(example["value"], root)
+                except jsonschema.ValidationError as error:
+                    wrong.append(f"{operation['operationId']}: {error.message[:200]}")
+    # A serializer changed since the answers were recorded: record them again with
+    # RECORD_API_EXAMPLES=1 pytest tests/retail/test_api_examples.py
+    assert wrong == []
