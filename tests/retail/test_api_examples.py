@@ -360,3 +360,21 @@ def test_api_docs_response_examples_match_the_response_schemas(schema):
     # A serializer changed since the answers were recorded: record them again with
     # RECORD_API_EXAMPLES=1 pytest tests/retail/test_api_examples.py
     assert wrong == []
+
+
+def test_api_docs_request_examples_match_the_request_schemas(schema):
+    import jsonschema
+
+    components = _json_schema(schema["components"])
+    wrong = []
+    for _, _, operation in _operations(schema):
+        content = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        if not content:
+            continue
+        root = {**_json_schema(content["schema"]), "components": components}
+        for name, example in content.get("examples", {}).items():
+            try:
+                jsonschema.validate(example["value"], root)
+            except jsonschema.ValidationError as error:
+                wrong.append(f"{operation['operationId']} {name}: {error.message[:200]}")
+    assert wrong == []
