@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from retail.api.examples import CUSTOMER_FREDERIK, HQ, RECORDED, Call, operations
@@ -31,9 +32,12 @@ KEY_LINE = re.compile(
 
 @pytest.fixture(scope="module")
 def schema():
+    from django.utils import translation
     from drf_spectacular.generators import SchemaGenerator
 
-    return SchemaGenerator().get_schema(request=None, public=True)
+    # In English whatever language an earlier test left active in this thread.
+    with translation.override("en"):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _operations(schema):
@@ -261,7 +265,9 @@ def test_api_docs_request_examples_run_against_the_seeded_demo(
                 "--no-progress", stdout=out,
             )  # fmt: skip
         keys = {m["client"].strip(): m["key"] for m in KEY_LINE.finditer(out.getvalue())}
-        problems, recorded = _run_examples(schema, keys, django_capture_on_commit_callbacks)
+        # The examples ask for Danish answers; later tests must not inherit the language.
+        with translation.override(None):
+            problems, recorded = _run_examples(schema, keys, django_capture_on_commit_callbacks)
     finally:
         app.conf.task_always_eager, app.conf.task_eager_propagates = saved
     if os.environ.get("RECORD_API_EXAMPLES"):
