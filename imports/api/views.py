@@ -9,6 +9,7 @@ shape ``{"code", "message", "fields"?, "extra"?}``.
 from __future__ import annotations
 
 from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -16,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from imports.errors import ImportNotAllowedError, ImportRunNotFoundError
-from imports.exports import export_file
+from imports.exports import CONTENT_TYPES, export_file
 from imports.kinds import KINDS
 from imports.models import ImportRun
 from imports.services import import_run_confirm, import_run_create, import_run_progress
@@ -181,7 +182,15 @@ class KindsView(APIView):
 
 
 class ExportView(APIView):
-    @extend_schema(operation_id="imports_export", responses={200: OpenApiResponse(), 400: ERROR})
+    @extend_schema(
+        operation_id="imports_export",
+        # A file: xlsx unless ``?file_format=csv``.
+        responses={
+            (200, CONTENT_TYPES["xlsx"]): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR),
+            400: ERROR,
+        },
+    )
     def get(self, request, kind: str):
         """Everything of ``kind`` in the import layout (``?file_format=csv`` or xlsx)."""
         _caller(request)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.urls import path
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -151,21 +151,6 @@ class StockFeedSubmitView(IdempotentMixin, APIView):
             "reported. A `feed_id` (or `Idempotency-Key`) seen before returns its run and "
             "changes nothing. Poll `GET feeds/{feed_id}/` for progress and the summary."
         ),
-        examples=[
-            OpenApiExample(
-                "A delta as JSON rows",
-                request_only=True,
-                media_type="application/json",
-                value={
-                    "kind": "delta",
-                    "feed_id": "pos-DK-CPH01-2026-03-02-001",
-                    "rows": [
-                        {"store": "DK-CPH01", "sku": "SKU-000001", "quantity": 2, "kind": "sale"},
-                        {"store": "DK-CPH01", "gtin": "5701000000012", "quantity": 12},
-                    ],
-                },
-            )
-        ],
     )
     def post(self, request):
         caller = feed_caller(request)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -259,18 +259,6 @@ class ReservationCreateView(IdempotentMixin, APIView):
             "an unknown `store` is `store_not_found` (400), an unknown `customer` "
             "`customer_not_found` (404)."
         ),
-        examples=[
-            OpenApiExample(
-                "Click and collect order",
-                request_only=True,
-                value={
-                    "store": "DK-CPH01",
-                    "reference": "WEB-100231",
-                    "lines": [{"sku": "SKU-000001", "quantity": 2}],
-                    "ttl_minutes": 120,
-                },
-            )
-        ],
     )
     def post(self, request):
         data = _parse(serializers.ReservationCreateSerializer, request.data, request)

@@ -9,7 +9,7 @@ by the core handler.  Placing needs an ``Idempotency-Key``.
 from __future__ import annotations
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiExample, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -98,24 +98,6 @@ class OrderPlaceView(PinsFirstMixin, APIView):
             "the field (`lines.<i>.sku`, `tenders.<i>.pin`, `collect_store`, ...); any error "
             "leaves no order, reservation, hold or coupon use behind."
         ),
-        examples=[
-            OpenApiExample(
-                "Click-and-collect paid by gift card and card",
-                request_only=True,
-                value={
-                    "customer": "4b4c2f9e-8c1d-4a8e-9a57-0b1f3f1f6a11",
-                    "lines": [{"sku": "SKU-000001", "quantity": 2}],
-                    "fulfilment": "click_collect",
-                    "collect_store": "DK-CPH01",
-                    "expected_total": "300.00",
-                    "tenders": [
-                        {"kind": "gift_card", "amount": "100.00", "code": "GC-1234-5678"},
-                        {"kind": "external", "external_reference": "psp-81723", "provider": "card"},
-                    ],
-                    "notify_sms": True,
-                },
-            )
-        ],
     )
     def post(self, request):
         data = parse(r.OrderPlaceSerializer, request.data, request)

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.http import parse_etags, quote_etag
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.fields import DateTimeField
 from rest_framework.response import Response
@@ -79,19 +79,6 @@ class BasketPriceView(APIView):
             "are in `language`, else the Accept-Language header's, else the channel's. "
             "A read: no Idempotency-Key."
         ),
-        examples=[
-            OpenApiExample(
-                "Two lines and a coupon",
-                request_only=True,
-                value={
-                    "lines": [
-                        {"sku": "SKU-000001", "quantity": 3},
-                        {"gtin": "5701000000012", "quantity": 1, "line_id": "b"},
-                    ],
-                    "coupons": ["WELCOME10"],
-                },
-            )
-        ],
     )
     def post(self, request):
         data = _parse(serializers.BasketSerializer, request.data, request)

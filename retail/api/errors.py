@@ -7,8 +7,10 @@ maps a field path (``lines.0.sku``) to its errors, each ``{"code", "message"}``.
 import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -65,6 +67,16 @@ def exception_handler(exc, context):
         return Response(
             error_body(exc.code, exc.message, fields=fields, extra=exc.extra), exc.status
         )
+    if isinstance(exc, RequestDataTooBig):
+        return Response(
+            error_body("request_too_large", _("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, SuspiciousOperation):
+        return Response(
+            error_body("bad_request", _("The request could not be understood.")),
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
@@ -100,10 +112,23 @@ def exception_handler(exc, context):
 
 def json_not_found(request, exception=None):
     """404 for URLs no view matches, in the API's shape under /api/."""
-    return JsonResponse(error_body("not_found", "No such endpoint."), status=404)
+    return JsonResponse(error_body("not_found", _("No such endpoint.")), status=404)
 
 
 def json_server_error(request):
     return JsonResponse(
-        error_body("server_error", "An unexpected error occurred; it has been logged."), status=500
+        error_body("server_error", _("An unexpected error occurred; it has been logged.")),
+        status=500,
     )
+
+
+def json_csrf_failure(request, reason=""):
+    """A CSRF failure under /api/ in the API's shape; Django's page everywhere else."""
+    from django.views.csrf import csrf_failure
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            error_body("csrf_failed", _("CSRF check failed; send an API key instead.")),
+            status=403,
+        )
+    return csrf_failure(request, reason=reason)

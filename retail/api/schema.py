@@ -5,7 +5,8 @@
   of every operation the one ``Error`` body, with the codes that status can
   carry and an example; adds the statuses any operation can answer
   (400, 401, 403, 429; 404 where the path names something or a list pages;
-  409 and 422 where an ``Idempotency-Key`` is taken) so no view can forget
+  413 and 415 where a body is sent; 409 and 422 where an ``Idempotency-Key``
+  is taken) so no view can forget
   them; and declares the ``Idempotency-Key`` header wherever a view takes one.
 """
 
@@ -64,12 +65,13 @@ class ErrorSerializer(serializers.Serializer):
 
 # Codes DRF itself gives, by status, beside the domain errors' own.
 FRAMEWORK_CODES = {
-    400: ["invalid", "parse_error"],
+    400: ["bad_request", "invalid", "parse_error"],
     401: ["not_authenticated", "authentication_failed"],
-    403: ["permission_denied", "not_authenticated", "authentication_failed"],
+    403: ["authentication_failed", "csrf_failed", "not_authenticated", "permission_denied"],
     404: ["not_found"],
     405: ["method_not_allowed"],
     406: ["not_acceptable"],
+    413: ["request_too_large"],
     415: ["unsupported_media_type"],
     429: ["throttled"],
 }
@@ -85,6 +87,7 @@ EXAMPLES = {
     403: {"code": "permission_denied", "message": "You may not do this."},
     404: {"code": "not_found", "message": "Not found."},
     409: {"code": "conflict", "message": "The request conflicts with the current state."},
+    413: {"code": "request_too_large", "message": "The request body is too large."},
     415: {"code": "unsupported_media_type", "message": 'Unsupported media type "text/plain".'},
     422: {"code": "idempotency_key_reused", "message": "This key was used for another body."},
     429: {
@@ -162,7 +165,7 @@ class RetailAutoSchema(AutoSchema):
         if "{" in self.path or self._is_list_view():
             statuses.add(404)
         if self.method in ("POST", "PUT", "PATCH"):
-            statuses.add(415)
+            statuses |= {413, 415}
         if _takes_idempotency_key(self.view, self.method):
             statuses |= {409, 422}
         return statuses

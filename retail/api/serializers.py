@@ -185,6 +185,29 @@ class TillCustomerSerializer(CustomerSerializer):
         fields = ["id", "member_number", "first_name", "last_name", "language", "groups"]
 
 
+class CustomerLookupResultSerializer(CustomerSerializer):
+    """The schema of a lookup's answer: a ``Customer``, less what a till is not shown.
+
+    Only the OpenAPI document uses it; the view renders ``CustomerSerializer`` or,
+    for a till, ``TillCustomerSerializer``.
+    """
+
+    email = serializers.EmailField(required=False, help_text="Not shown to a till.")
+    phone = serializers.CharField(required=False, help_text="Not shown to a till.")
+    preferred_store = serializers.CharField(
+        required=False, allow_null=True, help_text="Not shown to a till."
+    )
+    consents = serializers.DictField(
+        child=ConsentSerializer(), required=False, help_text="Not shown to a till."
+    )
+    external_ids = ExternalIdSerializer(
+        many=True, required=False, help_text="This channel's ids; not shown to a till."
+    )
+
+    class Meta(CustomerSerializer.Meta):
+        ref_name = "CustomerLookupResult"
+
+
 class CustomerLookupSerializer(serializers.Serializer):
     member_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
     email = serializers.EmailField(required=False, allow_blank=True)

@@ -89,7 +89,8 @@ class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.Generic
 
     @extend_schema(
         request=serializers.CustomerLookupSerializer,
-        responses={200: serializers.CustomerSerializer, 400: ERROR, 404: ERROR},
+        # A till is shown less of the customer (TillCustomerSerializer).
+        responses={200: serializers.CustomerLookupResultSerializer, 400: ERROR, 404: ERROR},
         description=(
             "Find the customer by exactly one identifier: member number, e-mail, phone, or "
             "this channel's external id. A POST so that personal data stays out of URLs and logs. "

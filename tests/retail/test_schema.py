@@ -23,9 +23,12 @@ def test_schema_and_docs_are_public_for_integrators(client):
 
 @pytest.fixture(scope="module")
 def schema():
+    from django.utils import translation
     from drf_spectacular.generators import SchemaGenerator
 
-    return SchemaGenerator().get_schema(request=None, public=True)
+    # In English whatever language an earlier test left active in this thread.
+    with translation.override("en"):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _operations(schema):
