@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import time
 from datetime import datetime
 
 from django.core.cache import cache
@@ -30,6 +31,7 @@ from imports.kinds import KINDS, kind_for_headers
 from imports.kinds.base import Report
 from imports.models import ImportKind, ImportRun
 from imports.parsing import CellError, table_dump, table_load, table_read
+from retail import metrics
 from retail.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -270,6 +272,7 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
     other is returned as it is (a redelivered task changes nothing).
     """
     at = at or timezone.now()
+    started = time.perf_counter()
     run.refresh_from_db()
     if run.status != Status.APPLYING:
         return run
@@ -327,6 +330,10 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
         _store_report(run, report)
         return _finish(run, Status.FAILED, at, message=problem)
     cache.delete(_progress_key(run.pk))
+    metrics.import_rows_applied.labels(kind=run.kind).inc(
+        report.counts["new"] + report.counts["changed"]
+    )
+    metrics.import_apply_seconds.labels(kind=run.kind).observe(time.perf_counter() - started)
     return run
 
 

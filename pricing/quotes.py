@@ -30,6 +30,8 @@ from pricing.models import PriceList
 from pricing.selectors import basket_price_and_rules
 from pricing.services.omnibus import OMNIBUS_HORIZON, OmnibusPrice, omnibus_prices
 from pricing.services.revision import rules_revision_current, rules_version
+from retail import metrics
+from retail.errors import DomainError
 from retail.models import Channel, Customer, Store
 
 
@@ -71,6 +73,13 @@ class BasketQuote:
     applications: tuple[CampaignApplication, ...] = ()
 
 
+@metrics.counted(
+    metrics.baskets_priced,
+    metrics.basket_pricing_seconds,
+    ok="ok",
+    refused=(DomainError,),
+    refused_outcome="error",
+)
 def basket_quote(
     *,
     lines: Sequence[tuple[str, int]],

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import environ
 
+from retail.logs import logging_config, structlog_configure
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "import_export",
     "django_htmx",  # the work queue refreshes itself (htmx served from the package)
     "axes",  # login lockout; HQ unlocks in the admin (Axes > Access attempts)
+    "django_prometheus",  # HTTP and database metrics at /metrics (retail.metrics_view)
+    "django_structlog",  # request_id on every log line, carried into Celery tasks
     # Our apps, in dependency order: retail <- pricing, inventory, loyalty <- orders, imports.
     "retail",
     "pricing",
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "retail.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Every answer under /api/ is JSON; a POST without its trailing slash is served, not lost.
     "retail.api.middleware.ApiJsonMiddleware",
@@ -69,12 +75,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: its first line already names the staff user.
+    "django_structlog.middlewares.RequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "retail.middleware.AdminTimeZoneMiddleware",
     # The staff user's language (their choice, else their store's market) over the browser's.
     "retail.i18n.middleware.StaffLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Counts the responses by view and status (its twin is first in the list).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: turns a locked-out login into retail.store.lockout's page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -121,6 +131,14 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # PostgreSQL-only refinements (NULLS NOT DISTINCT uniques, covering indexes) that the
     # SQLite demo can do without; model validation still checks the uniques.
     SILENCED_SYSTEM_CHECKS = ["models.W047", "models.W040"]
+# django-prometheus' wrappers of the same backends: queries, errors and connections by alias
+# at /metrics.  ``connection.vendor`` stays "postgresql" / "sqlite".
+_PROMETHEUS_DB_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+for _db in DATABASES.values():
+    _db["ENGINE"] = _PROMETHEUS_DB_ENGINES.get(_db["ENGINE"], _db["ENGINE"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------
@@ -380,16 +398,14 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# --- Logging --------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # python-barcode announces at import that it renders SVG only (no Pillow): we want SVG.
-        "pyBarcode": {"level": "WARNING"},
-    },
-}
+# --- Logging and metrics (retail/logs.py, retail/metrics.py; README "Observability") --
+# JSON lines in production, readable lines in development; LOG_FORMAT overrides.
+LOG_FORMAT = env.str("LOG_FORMAT", default="console" if DEBUG else "json")
+LOGGING = logging_config(kind=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+structlog_configure()
+# RequestIdMiddleware sanitises X-Request-ID before django-structlog reads it.
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# /metrics answers these networks (REMOTE_ADDR) or "Authorization: Bearer <METRICS_TOKEN>".
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1/32", "::1/128"])
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -11,6 +11,7 @@ from drf_spectacular.views import (
 import retail.api.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
 from retail.admin.dashboard import hq_dashboard
 from retail.health import healthz
+from retail.metrics_view import metrics
 
 admin.site.site_header = _("Retail back office")
 admin.site.site_title = _("Retail back office")
@@ -43,6 +44,8 @@ urlpatterns = [
         name="api-redoc",
     ),
     path("healthz", healthz, name="healthz"),
+    # Prometheus; only for METRICS_ALLOWED_IPS or the METRICS_TOKEN bearer (else 404).
+    path("metrics", metrics, name="metrics"),
 ]
 
 handler404 = "retail.urls.not_found"

@@ -36,7 +36,7 @@ from django.db import connection
 from django.utils import timezone
 
 from inventory.conf import reservation_ttl
-from inventory.errors import InvalidReservationExpiryError
+from inventory.errors import InsufficientStockError, InvalidReservationExpiryError
 from inventory.models import Reservation, StockLevel
 from inventory.selectors.availability import buffer_table
 from inventory.services.levels import (
@@ -45,7 +45,7 @@ from inventory.services.levels import (
     short_line,
     shortage_error,
 )
-from retail import locking
+from retail import locking, metrics
 from retail.models import Channel, Customer, Product, Store
 
 _LEVELS = StockLevel._meta.db_table
@@ -140,6 +140,12 @@ _RESERVE_BASKET_SQL = f"""
 """  # noqa: S608 - only our own table and column names are interpolated
 
 
+@metrics.counted(
+    metrics.reservations,
+    metrics.reservation_seconds,
+    ok="made",
+    refused=(InsufficientStockError,),
+)
 def stock_reserve(
     *,
     location: Store,

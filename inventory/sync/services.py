@@ -26,7 +26,7 @@ from inventory.sync.apply_sql import ChunkRetry, chunk_apply_sql
 from inventory.sync.errors import StockFeedInvalidError
 from inventory.sync.feed import ApplyContext, Chunk, ParsedFeed, line_key_prefix
 from inventory.sync.parsing import feed_parse
-from retail import locking
+from retail import locking, metrics
 from retail.models import Store
 
 logger = logging.getLogger(__name__)
@@ -106,6 +106,7 @@ def stock_feed_submit(
     return run
 
 
+@metrics.timed(metrics.feed_apply_seconds)
 def stock_feed_apply(
     *,
     run: StockFeedRun,
@@ -253,6 +254,8 @@ def _chunk_commit(
                 StockFeedRun.objects.filter(pk=run_id).update(
                     rows_read=chunk.last_ordinal, rows_changed=F("rows_changed") + changed
                 )
+                applied = chunk.last_ordinal - run.rows_read
+            metrics.feed_rows_applied.inc(applied)
             return True
         except (OperationalError, ChunkRetry) as exc:
             if attempt == CHUNK_ATTEMPTS or not _retryable(exc):

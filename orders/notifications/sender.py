@@ -24,6 +24,7 @@ from orders import conf
 from orders.models import Notification
 from orders.notifications.render import QR_CONTENT_ID, RenderedNotification, notification_render
 from orders.notifications.sms import get_sms_backend
+from retail import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -83,11 +84,15 @@ def notification_send_now(*, notification_id: int, at: datetime | None = None) -
         return row
     mine = Notification.objects.filter(pk=row.pk, status=Notification.Status.SENDING, claimed_at=at)
     try:
-        message = notification_render(notification=row, at=at)
-        _deliver(row, message)
+        with metrics.timed(metrics.notification_send_seconds):
+            message = notification_render(notification=row, at=at)
+            _deliver(row, message)
     except Exception as exc:
         attempts = row.attempts + 1
         gave_up = attempts >= conf.notification_max_attempts()
+        metrics.notifications.labels(
+            medium=row.medium, outcome="failed" if gave_up else "retry"
+        ).inc()
         logger.warning(
             "notification %s (%s %s) attempt %s failed%s",
             row.pk,
@@ -109,6 +114,7 @@ def notification_send_now(*, notification_id: int, at: datetime | None = None) -
             last_error="",
             sent_at=timezone.now(),
         )
+        metrics.notifications.labels(medium=row.medium, outcome="sent").inc()
     row.refresh_from_db()
     return row
 

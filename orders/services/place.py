@@ -34,13 +34,14 @@ from pricing.engine.types import PricedBasket
 from pricing.selectors import basket_price
 from pricing.services.coupons import coupons_redeem
 from pricing.services.revision import rules_revision_current, rules_version
-from retail import locking
+from retail import locking, metrics
 from retail.models import Channel, Customer, Product, Store
 from retail.money import quantize
 
 Fulfilment = Order.Fulfilment
 
 
+@metrics.timed(metrics.order_place_seconds)
 def order_place(
     *,
     channel: Channel,
@@ -120,6 +121,7 @@ def order_place(
         _tenders_record(order, plan, ttl=ttl, at=at)
         order_event(order, "placed", at=at, actor=actor, data={"total": str(order.total_amount)})
         notification_queue(order=order, kind="order_confirmed", at=at)
+    metrics.orders_placed.labels(fulfilment=order.fulfilment).inc()
     return order
 
 

@@ -12,6 +12,7 @@ from rest_framework import authentication, exceptions
 
 from retail.api import key_cache
 from retail.models import ApiClient, ApiClientKey
+from retail.request_id import bind_api_client
 
 KEYWORD = "Api-Key"
 
@@ -58,10 +59,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if known is not None:
             if known.expires_at is not None and known.expires_at < timezone.now():
                 raise exceptions.AuthenticationFailed("This API key has expired.")
+            bind_api_client(known.client)
             return ApiClientUser(known.client), known.client
         client, expires_at = self._check(key)
         if revision is not None:
             key_cache.memory.put(digest, key_cache.Entry(revision, client, expires_at))
+        bind_api_client(client)
         return ApiClientUser(client), client
 
     @staticmethod
