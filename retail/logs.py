@@ -62,7 +62,11 @@ def _mask(value: Any, depth: int = 0) -> Any:
         }
     if isinstance(value, list | tuple):
         return type(value)(_mask(v, depth + 1) for v in value)
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    # An object (Django's ``request`` extra, an exception): what the renderer would write
+    # is its text, so that is what is masked (a request's repr shows its query string).
+    return mask_text(str(value))
 
 
 def redact_secrets(logger, method_name: str, event_dict: dict) -> dict:

@@ -88,12 +88,13 @@ def anon_api():
 
 
 @pytest.fixture
-def celery_worker_process(settings):
+def celery_worker_process(settings, tmp_path):
     """A real ``celery worker`` process on Redis, consuming a queue of its own.
 
     It talks to the same test database as the test (use it with
     ``django_db(transaction=True)`` so the worker sees committed rows).
-    Yields the queue name; pass it as ``queue=`` to ``apply_async``.
+    Yields the queue name; pass it as ``queue=`` to ``apply_async``.  What the
+    worker logs (INFO and up, JSON lines) is in ``tmp_path / "celery-worker.log"``.
     """
     import subprocess
     import sys
@@ -113,6 +114,7 @@ def celery_worker_process(settings):
             f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
         )
     root = Path(__file__).resolve().parent.parent
+    log = (tmp_path / "celery-worker.log").open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -128,12 +130,14 @@ def celery_worker_process(settings):
             "--without-heartbeat",
             "--without-gossip",
             "--without-mingle",
-            "--loglevel=WARNING",
+            "--loglevel=INFO",
             f"--hostname={queue}@%h",
         ],
         cwd=root,
         env=env,
-        stdout=subprocess.PIPE,
+        # A file, not a pipe: nobody reads a pipe while the test runs, and a full one
+        # would stop the worker.
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -141,7 +145,9 @@ def celery_worker_process(settings):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                pytest.fail(f"celery worker exited early:\n{proc.stdout.read()}")
+                pytest.fail(
+                    f"celery worker exited early:\n{(tmp_path / 'celery-worker.log').read_text()}"
+                )
             replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
             if replies:
                 break
@@ -154,3 +160,4 @@ def celery_worker_process(settings):
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
