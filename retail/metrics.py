@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from django.db import transaction
 from prometheus_client import Counter, Histogram
 
 # Seconds: a basket prices in a few ms; a 100,000-row feed or import takes minutes.
@@ -65,6 +66,11 @@ import_apply_seconds = Histogram(
 )
 
 
+def on_commit_inc(counter, amount: float = 1) -> None:
+    """Count ``amount`` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: counter.inc(amount))
+
+
 @contextmanager
 def timed(histogram) -> Iterator[None]:
     """Observe the seconds the block took on ``histogram``, whether it raised or not.
@@ -85,10 +91,13 @@ def counted(
     ok: str,
     refused: tuple[type[BaseException], ...] = (),
     refused_outcome: str = "refused",
+    ok_on_commit: bool = False,
 ) -> Callable[[Callable], Callable]:
     """Decorate a service: time every call, count it as ``ok`` or, raising ``refused``, refused.
 
     Any other exception is timed but not counted: it is neither outcome.
+    ``ok_on_commit``: count ``ok`` only when the caller's transaction commits
+    (a reservation inside an order that is then rolled back was not made).
     The service's arguments, result and exceptions are untouched.
     """
 
@@ -103,7 +112,10 @@ def counted(
                 raise
             finally:
                 histogram.observe(time.perf_counter() - start)
-            counter.labels(outcome=ok).inc()
+            if ok_on_commit:
+                on_commit_inc(counter.labels(outcome=ok))
+            else:
+                counter.labels(outcome=ok).inc()
             return result
 
         return wrapper

@@ -145,6 +145,7 @@ _RESERVE_BASKET_SQL = f"""
     metrics.reservation_seconds,
     ok="made",
     refused=(InsufficientStockError,),
+    ok_on_commit=True,
 )
 def stock_reserve(
     *,

@@ -121,7 +121,7 @@ def order_place(
         _tenders_record(order, plan, ttl=ttl, at=at)
         order_event(order, "placed", at=at, actor=actor, data={"total": str(order.total_amount)})
         notification_queue(order=order, kind="order_confirmed", at=at)
-    metrics.orders_placed.labels(fulfilment=order.fulfilment).inc()
+    metrics.on_commit_inc(metrics.orders_placed.labels(fulfilment=order.fulfilment))
     return order
 
 
