@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 import structlog
@@ -41,6 +42,12 @@ _CARD_CODE = re.compile(r"(?<!\d)(?:\d[ -]?){15}\d(?!\d)")
 _DIGITS = re.compile(r"\d{4}")
 
 
+@lru_cache(maxsize=1024)
+def _secret_key(key: str) -> bool:
+    # Keys repeat on every line (request_id, code, event): decide each once.
+    return bool(_SECRET_KEY.fullmatch(key))
+
+
 def _mask_card(match: re.Match) -> str:
     digits = re.sub(r"\D", "", match.group(0))
     return MASK if luhn.is_valid(digits) else match.group(0)
@@ -67,7 +74,7 @@ def _mask(value: Any, depth: int = 0) -> Any:
         return mask_text(value)
     if isinstance(value, Mapping):
         return {
-            k: MASK if isinstance(k, str) and _SECRET_KEY.fullmatch(k) else _mask(v, depth + 1)
+            k: MASK if isinstance(k, str) and _secret_key(k) else _mask(v, depth + 1)
             for k, v in value.items()
         }
     if isinstance(value, list | tuple):
@@ -84,7 +91,7 @@ def redact_secrets(logger, method_name: str, event_dict: dict) -> dict:
     for key, value in list(event_dict.items()):
         if key.startswith("_"):
             continue
-        if _SECRET_KEY.fullmatch(key):
+        if _secret_key(key):
             event_dict[key] = MASK
         else:
             event_dict[key] = _mask(value)
