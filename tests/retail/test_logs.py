@@ -7,6 +7,9 @@ formatter of ``retail.logs`` on the root logger.
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
 import structlog
@@ -234,3 +237,27 @@ def test_task_sent_by_a_request_logs_the_requests_id_eager(json_lines):
     assert started["task"] == "inventory.apply_stock_feed"
     assert started["request_id"] == "req-feed-eager-1"
     assert started["api_client_id"] == client_row.pk
+
+
+@pytest.mark.parametrize(("debug", "expected"), [("0", "json"), ("1", "console")])
+def test_settings_log_json_in_production_and_readable_lines_in_development(debug, expected):
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "LOG_FORMAT"},
+        "DJANGO_DEBUG": debug,
+        "DJANGO_SECRET_KEY": "x" * 60,
+        "DJANGO_SETTINGS_MODULE": "retail.settings",
+    }
+    code = (
+        "import django, structlog; django.setup(); "
+        "structlog.get_logger('t').info('hello', request_id='r-1')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stderr.strip()
+    if expected == "json":
+        line = json.loads(out.splitlines()[-1])
+        assert (line["event"], line["request_id"], line["level"]) == ("hello", "r-1", "info")
+    else:
+        assert "hello" in out and "request_id=r-1" in out
+        with pytest.raises(ValueError):
+            json.loads(out.splitlines()[-1])
