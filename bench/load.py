@@ -10,7 +10,8 @@ creates the database ``bench_load`` there), ``REDIS_URL`` the broker and cache (
 queues are emptied first).  It migrates, runs ``seed_demo`` (``--stores``,
 ``--products``, ``--customers``), sells ``--gift-cards`` gift cards over the API, and
 starts the production layout of ``tests/runtime/stack.py``: gunicorn
-(``--web-workers`` processes, production settings, ``RETAIL_BENCH_PING`` on) and a
+(``--web-workers`` processes, production settings with ``/bench/ping/`` added:
+``bench/api_settings.py``) and a
 Celery worker that sends the orders' notifications to files.  Then locust, headless,
 in its own process (``bench/load_users.py``):
 
@@ -20,8 +21,8 @@ in its own process (``bench/load_users.py``):
    ``--hot`` hot SKUs, POS receipts at the Copenhagen till, gift-card redemptions, and
    the trivial JSON view; requests/s, p50/p95/p99 and errors per operation, and the
    refusals (409 out of stock or balance) the API is right to give;
-2. **the yardstick**: the same users on ``/bench/ping`` only (a plain Django JSON view
-   through every middleware), then on 5-line baskets only, each for
+2. **the yardstick**: the same users on ``/bench/ping/`` only (the trivial API-key
+   authenticated DRF view of ``bench/api.py``), then on 5-line baskets only, each for
    ``--compare-seconds``; basket-5 throughput / trivial throughput (target >= 0.3).
 
 Afterwards, from the database: no stock row oversold (0 <= reserved <= on hand), on
@@ -302,7 +303,11 @@ def main() -> int:
         database_url=with_database(server, "bench_load"),
         redis_url=redis_url,
         workdir=workdir,
-        extra_env={"RETAIL_BENCH_PING": "1", "API_CLIENT_RATE": "10000000/min"},
+        # Production settings plus /bench/ping/, the trivial authenticated DRF view.
+        extra_env={
+            "DJANGO_SETTINGS_MODULE": "bench.api_settings",
+            "API_CLIENT_RATE": "10000000/min",
+        },
     )
     started = time.monotonic()
     stack.prepare(

@@ -163,7 +163,7 @@ class MixUser(_Base):
 
     @task(10)
     def ping(self):
-        self._call("GET", "/bench/ping", "trivial json", PROXY)
+        self._call("GET", "/bench/ping/", "trivial json", WEB)
 
 
 class Basket5User(_Base):
@@ -175,4 +175,4 @@ class Basket5User(_Base):
 class PingUser(_Base):
     @task
     def ping(self):
-        self._call("GET", "/bench/ping", "trivial json", PROXY)
+        self._call("GET", "/bench/ping/", "trivial json", WEB)

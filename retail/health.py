@@ -57,13 +57,3 @@ def healthz(request):
     ok = all(check["ok"] for check in checks.values())
     checks["worker"] = _worker_heartbeat()
     return JsonResponse({"ok": ok, "checks": checks}, status=200 if ok else 503)
-
-
-@never_cache
-@require_GET
-def bench_ping(request):
-    """A trivial JSON answer: bench/load.py's yardstick of what the stack costs per request.
-
-    Routed only with ``RETAIL_BENCH_PING`` on (``bench/load.py`` turns it on).
-    """
-    return JsonResponse({"ok": True})

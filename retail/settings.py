@@ -312,8 +312,6 @@ RETAIL_LOCK_ORDER_STRICT = env.bool("RETAIL_LOCK_ORDER_STRICT", default=DEBUG)
 # (retail/api/key_cache.py); only with a cache all processes share.
 RETAIL_API_KEY_CACHE = env.bool("RETAIL_API_KEY_CACHE", default=bool(REDIS_URL))
 RETAIL_API_KEY_CACHE_ALIAS = "default"
-# /bench/ping, a trivial JSON view bench/load.py compares the API with; off in production.
-RETAIL_BENCH_PING = env.bool("RETAIL_BENCH_PING", default=False)
 
 # --- REST API -------------------------------------------------------------
 REST_FRAMEWORK = {

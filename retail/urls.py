@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from drf_spectacular.views import (
 
 import retail.api.schema  # noqa: F401  (registers the API-key scheme with drf-spectacular)
 from retail.admin.dashboard import hq_dashboard
-from retail.health import bench_ping, healthz
+from retail.health import healthz
 
 admin.site.site_header = _("Retail back office")
 admin.site.site_title = _("Retail back office")
@@ -45,8 +44,6 @@ urlpatterns = [
     ),
     path("healthz", healthz, name="healthz"),
 ]
-if settings.RETAIL_BENCH_PING:
-    urlpatterns.append(path("bench/ping", bench_ping, name="bench-ping"))
 
 handler404 = "retail.urls.not_found"
 handler500 = "retail.urls.server_error"
