@@ -53,9 +53,11 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
-# Production layout (needs DATABASE_URL and REDIS_URL).
+# Production layout (needs DATABASE_URL and REDIS_URL).  `make worker` consumes every
+# queue; `make worker QUEUES=notifications` only some (README, "Deployment").
+QUEUES ?=
 worker: install
-	$(BIN)/celery -A retail worker --loglevel=INFO
+	$(BIN)/celery -A retail worker --loglevel=INFO $(if $(QUEUES),--queues=$(QUEUES))
 
 beat: install
 	$(BIN)/celery -A retail beat --loglevel=INFO

@@ -163,8 +163,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Queues by kind (retail/celery.py): notifications, stock_feeds, imports, sweeps, default.
+# A worker without -Q consumes them all; -Q gives a worker (or a machine) to some.
+CELERY_TASK_QUEUES = {
+    name: {"exchange": name, "routing_key": name}
+    for name in ("notifications", "stock_feeds", "imports", "sweeps", "default")
+}
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = ["retail.celery.route_task"]
 CELERY_BEAT_SCHEDULE = {
-    "retail.worker_heartbeat": {"task": "retail.worker_heartbeat", "schedule": 60.0},
+    "retail.worker_heartbeat": {
+        "task": "retail.worker_heartbeat",
+        "schedule": env.float("RETAIL_WORKER_HEARTBEAT_SECONDS", default=60.0),
+    },
     "retail.purge_idempotency_records": {
         "task": "retail.purge_idempotency_records",
         "schedule": 3600.0,

@@ -88,13 +88,15 @@ def anon_api():
 
 
 @pytest.fixture
-def celery_worker_process(settings, tmp_path):
+def celery_worker_process(settings, tmp_path, monkeypatch):
     """A real ``celery worker`` process on Redis, consuming a queue of its own.
 
     It talks to the same test database as the test (use it with
     ``django_db(transaction=True)`` so the worker sees committed rows).
     Yields the queue name; pass it as ``queue=`` to ``apply_async``.  What the
     worker logs (INFO and up, JSON lines) is in ``tmp_path / "celery-worker.log"``.
+    The queues by kind (``retail.celery.QUEUE_OF_TASK``) are off meanwhile, so a
+    test that points ``task_default_queue`` at this worker gets every task there.
     """
     import subprocess
     import sys
@@ -104,8 +106,10 @@ def celery_worker_process(settings, tmp_path):
 
     from django.db import connection
 
+    from retail import celery as retail_celery
     from retail.celery import app
 
+    monkeypatch.setattr(retail_celery, "QUEUE_OF_TASK", {})
     queue = f"e2e-{uuid.uuid4().hex[:8]}"
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "retail.settings_test"}
     db = connection.settings_dict
