@@ -7,6 +7,7 @@ the way an outage would (``SHUTDOWN NOSAVE``, SIGKILL, ``pg_ctlcluster stop``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -86,10 +87,9 @@ class RedisServer:
 
         if self.proc is None:
             return
-        try:
+        # The server closes the connection as it goes, which redis-py reports as an error.
+        with contextlib.suppress(redis.RedisError):
             redis.Redis(port=self.port, socket_connect_timeout=0.5).shutdown(nosave=True)
-        except redis.RedisError:
-            pass  # the server closes the connection as it goes
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -154,7 +154,7 @@ class Worker:
             return
         self.proc.terminate()
         try:
-            self.proc.wait(timeout=20)
+            self.proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=10)
@@ -236,9 +236,7 @@ class PrivatePostgres:
         self.wait_ready()
 
     def ready(self) -> bool:
-        done = self._run(
-            "pg_isready", "-h", "127.0.0.1", "-p", str(self.port), "-q", check=False
-        )
+        done = self._run("pg_isready", "-h", "127.0.0.1", "-p", str(self.port), "-q", check=False)
         return done.returncode == 0
 
     def wait_ready(self) -> None:
@@ -264,8 +262,20 @@ class PrivatePostgres:
             stdout=subprocess.PIPE,
         )
         restore = subprocess.run(
-            ["psql", "-q", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", name,
-             "-v", "ON_ERROR_STOP=1"],
+            [
+                "psql",
+                "-q",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                name,
+                "-v",
+                "ON_ERROR_STOP=1",
+            ],
             stdin=dump.stdout,
             capture_output=True,
             timeout=120,
@@ -273,3 +283,52 @@ class PrivatePostgres:
         dump.stdout.close()
         assert dump.wait(timeout=120) == 0, "pg_dump failed"
         assert restore.returncode == 0, restore.stderr.decode()
+
+
+# ---- a web process -------------------------------------------------------------------------
+
+
+class WebProcess:
+    """Django's WSGI application behind a real one-thread HTTP server, as a gunicorn sync
+    worker runs it: one thread, one persistent database connection, and Django's own
+    request signals (``close_old_connections`` at the start and end of every request,
+    which the test client switches off).  ``url`` is where it listens.
+    """
+
+    def __init__(self):
+        from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+        from django.core.handlers.wsgi import WSGIHandler
+
+        class QuietHandler(WSGIRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        class Server(WSGIServer):
+            request_queue_size = 16
+
+        self.server = make_server(
+            "127.0.0.1", 0, WSGIHandler(), server_class=Server, handler_class=QuietHandler
+        )
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = None
+
+    def _serve(self) -> None:
+        from django.db import connections
+
+        try:
+            self.server.serve_forever(poll_interval=0.05)
+        finally:
+            connections.close_all()
+
+    def start(self) -> None:
+        import threading
+
+        self.thread = threading.Thread(target=self._serve, name="web-process", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        if self.thread is not None:
+            self.thread.join(timeout=10)

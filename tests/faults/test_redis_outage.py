@@ -40,7 +40,9 @@ def mail_keys(mail_dir: Path) -> list[str]:
     for path in sorted(mail_dir.glob("*.log")) if mail_dir.exists() else []:
         for raw in path.read_bytes().split(SEPARATOR):
             if raw.strip():
-                keys.append(email.message_from_bytes(raw, policy=policy.default)["X-Notification-Key"])
+                keys.append(
+                    email.message_from_bytes(raw, policy=policy.default)["X-Notification-Key"]
+                )
     return keys
 
 
@@ -86,7 +88,10 @@ def test_redis_outage_orders_commit_and_notifications_go_once_when_it_is_back(
     # and each row's own task once more: still one e-mail per row.
     waiting.update(created_at=timezone.now() - timedelta(minutes=2))
     sweeps = [notifications_resend_pending.apply_async(queue=faults_queue) for _ in range(2)]
-    again = [notification_send.apply_async((pk,), queue=faults_queue) for pk in waiting.values_list("pk", flat=True)]
+    again = [
+        notification_send.apply_async((pk,), queue=faults_queue)
+        for pk in waiting.values_list("pk", flat=True)
+    ]
     assert sum(sweep.get(timeout=60) for sweep in sweeps) == 3
     assert {result.get(timeout=60) for result in again} == {"sent"}
 
