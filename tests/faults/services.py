@@ -228,6 +228,7 @@ class PrivatePostgres:
             self.name,
             "-p",
             str(self.port),
+            "--start-conf=manual",
             "--start",
             "--",
             "--auth=trust",

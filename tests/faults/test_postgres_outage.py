@@ -15,7 +15,6 @@ application behind a one-thread HTTP server, as a gunicorn sync worker runs it; 
 
 from __future__ import annotations
 
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg
@@ -180,7 +179,7 @@ def test_postgres_restart_answers_503_while_down_and_the_same_web_process_recove
     world_and_browser,
 ):
     world, key, session = world_and_browser
-    cluster = PrivatePostgres(name=f"faults_{uuid.uuid4().hex[:6]}")
+    cluster = PrivatePostgres()
     cluster.create()
     shared = connections.settings["default"]
     saved = dict(shared)
