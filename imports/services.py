@@ -269,7 +269,9 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
     ``import``, the inventory ledger, coupon services).  When the check now
     finds errors, or warnings that were not confirmed, nothing is written
     and the run ends ``failed``.  Only an ``applying`` run is applied; any
-    other is returned as it is (a redelivered task changes nothing).
+    other is returned as it is (a redelivered task changes nothing).  A worker
+    killed mid-apply leaves nothing written and the run ``applying``: the
+    redelivered task applies it from the start.
     """
     at = at or timezone.now()
     started = time.perf_counter()
@@ -280,6 +282,14 @@ def import_run_apply(*, run: ImportRun, at: datetime | None = None) -> ImportRun
     kind = KINDS[run.kind]
     try:
         with transaction.atomic():
+            # Claim the run: the UPDATE holds its row until commit, so a second worker given
+            # the same message (a redelivery after a killed worker, or the visibility
+            # timeout) waits here, then finds the run applied and writes nothing.
+            if not ImportRun.objects.filter(pk=run.pk, status=Status.APPLYING).update(
+                status=Status.APPLYING
+            ):
+                run.refresh_from_db()
+                return run
             report, plan = _check(run, at=at, progress=None)
             problem = _apply_blocker(run, report)
             if problem is None:

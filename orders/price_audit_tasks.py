@@ -47,6 +47,7 @@ def receipt_audit_enqueue(order_id: int) -> None:
     audits the receipt later.
     """
     try:
-        receipt_prices_audit.delay(order_id)
+        # No result kept: subscribing to it waits for the result store while Redis is down.
+        receipt_prices_audit.apply_async((order_id,), ignore_result=True)
     except Exception:
         logger.warning("price audit of receipt %s left for the sweep", order_id, exc_info=True)

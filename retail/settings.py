@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "retail.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A view that lost its database connection answers 503 (retail/db_outage.py).
+    "retail.db_outage.DatabaseOutageMiddleware",
     # Every answer under /api/ is JSON; a POST without its trailing slash is served, not lost.
     "retail.api.middleware.ApiJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -146,9 +148,11 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Misses instead of raising while Redis is down (retail/cache.py).
+            "BACKEND": "retail.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="retail"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -158,7 +162,25 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A task's message is acknowledged when the task ends, not when it starts: a worker that
+# is killed (SIGKILL, OOM, the machine) leaves its message unacknowledged, and Redis gives
+# it to another worker after the visibility timeout.  The tasks are idempotent (feeds
+# resume after their last committed chunk; an import applies in one transaction and
+# only from ``applying``), so a redelivery repeats nothing.  The visibility timeout must
+# exceed the longest task (default one hour, kombu's).  A pool child lost mid-task
+# (prefork) has its message rejected and requeued at once.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # How often a worker looks for messages whose worker died (kombu's defaults: every
+    # 10th poll, and every 10 s in the event loop).
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=10),
+    "unacked_restore_throttle": env.int("CELERY_UNACKED_RESTORE_THROTTLE", default=10),
+    # A Redis that does not answer fails a publish in seconds, not after the TCP timeout;
+    # the request that enqueued has committed already (the outbox sends later).
+    "socket_connect_timeout": 2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -302,7 +324,7 @@ MARKET_TIME_ZONES = {
 PRICING_MARKET_TIME_ZONES = MARKET_TIME_ZONES
 # Inventory: how long a reservation holds stock (a timedelta or seconds), stock feed chunks.
 INVENTORY_RESERVATION_TTL = timedelta(minutes=30)
-INVENTORY_FEED_CHUNK_SIZE = 10_000
+INVENTORY_FEED_CHUNK_SIZE = env.int("INVENTORY_FEED_CHUNK_SIZE", default=10_000)
 INVENTORY_FEED_LOCK_TIMEOUT_MS = 5_000
 # Loyalty: the members' customer group (member prices), sign-up bonus, points.
 LOYALTY_MEMBER_GROUP_CODE = "MEMBER"

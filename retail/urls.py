@@ -63,9 +63,18 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    import sys
+
     from django.views.defaults import server_error as html_server_error
 
     from retail.api.errors import json_server_error
+    from retail.db_outage import is_database_outage, outage_response
+
+    # Django calls this handler inside its ``except``: a database that went away while a
+    # middleware (session, staff language) read it is a 503, not a 500.
+    exc = sys.exc_info()[1]
+    if is_database_outage(exc):
+        return outage_response(request, exc)
 
     if request.path.startswith("/api/"):
         return json_server_error(request)

@@ -60,8 +60,9 @@ def notification_queue(
 
 def _enqueue(pk: int) -> None:
     # A broker that is down must not fail the request that already committed:
-    # the periodic resend picks the row up.
+    # the periodic resend picks the row up.  No result is kept: subscribing to it
+    # would make the request wait for the result store's reconnects (20 s).
     try:
-        notification_send.delay(pk)
+        notification_send.apply_async((pk,), ignore_result=True)
     except Exception:
         logger.warning("notification %s left for the resend task", pk)

@@ -15,6 +15,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
+from retail.db_outage import is_database_outage
 from retail.errors import DomainError
 
 logger = logging.getLogger("retail.api")
@@ -60,12 +61,26 @@ def validation_error_body(detail) -> dict:
     return error_body("invalid", message, fields=flat)
 
 
+def _view_name(context) -> str:
+    view = context.get("view")
+    return type(view).__name__ if view else "API view"
+
+
 def exception_handler(exc, context):
     """Render every exception raised in an API view as the one error shape."""
     if isinstance(exc, DomainError):
         fields = {exc.field: [{"code": exc.code, "message": exc.message}]} if exc.field else None
         return Response(
             error_body(exc.code, exc.message, fields=fields, extra=exc.extra), exc.status
+        )
+    if is_database_outage(exc):
+        from retail.db_outage import CODE, RETRY_AFTER_SECONDS, outage_message
+
+        logger.error("database unavailable in %s: %s", _view_name(context), exc)
+        return Response(
+            error_body(CODE, outage_message()),
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
     if isinstance(exc, RequestDataTooBig):
         return Response(

@@ -4,7 +4,7 @@
 - ``RetailAutoSchema`` (the ``DEFAULT_SCHEMA_CLASS``) gives every error status
   of every operation the one ``Error`` body, with the codes that status can
   carry and an example; adds the statuses any operation can answer
-  (400, 401, 403, 429; 404 where the path names something or a list pages;
+  (400, 401, 403, 429, 503; 404 where the path names something or a list pages;
   413 and 415 where a body is sent; 409 and 422 where an ``Idempotency-Key``
   is taken) so no view can forget
   them; and declares the ``Idempotency-Key`` header wherever a view takes one.
@@ -74,6 +74,7 @@ FRAMEWORK_CODES = {
     413: ["request_too_large"],
     415: ["unsupported_media_type"],
     429: ["throttled"],
+    503: ["database_unavailable"],
 }
 EXAMPLES = {
     400: {
@@ -94,6 +95,10 @@ EXAMPLES = {
         "code": "throttled",
         "message": "Request was throttled.",
         "extra": {"retry_after_seconds": 30},
+    },
+    503: {
+        "code": "database_unavailable",
+        "message": "The database is not reachable right now; nothing was saved. Try again shortly.",
     },
 }
 
@@ -161,7 +166,8 @@ class RetailAutoSchema(AutoSchema):
         return parameters
 
     def _error_statuses(self) -> set[int]:
-        statuses = {400, 401, 403, 429}
+        # 503: the database went away mid-request (retail/db_outage.py); any operation.
+        statuses = {400, 401, 403, 429, 503}
         if "{" in self.path or self._is_list_view():
             statuses.add(404)
         if self.method in ("POST", "PUT", "PATCH"):
