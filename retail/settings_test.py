@@ -31,3 +31,10 @@ RETAIL_LOCK_ORDER_STRICT = True
 # The whole suite authenticates through remembered keys (retail/api/key_cache.py): in
 # one process local memory is a shared cache; CI's REDIS_URL makes it Redis.
 RETAIL_API_KEY_CACHE = True
+# The suite's tests run in a transaction the replica connection cannot see, so reads stay on
+# the primary unless a test routes them (tests/test_replica*.py switch RETAIL_READ_REPLICA
+# on).  Without DATABASE_REPLICA_URL a PostgreSQL run still gets a "replica" alias: a test
+# mirror of the primary's test database, for the router's own tests.
+RETAIL_READ_REPLICA = ""
+if "replica" not in DATABASES and DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

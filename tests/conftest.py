@@ -31,11 +31,29 @@ def _redis_reachable() -> str | None:
     return None
 
 
+def _replica_streaming() -> str | None:
+    url = os.environ.get("DATABASE_REPLICA_URL")
+    if not url:
+        return "DATABASE_REPLICA_URL is not set (.ci/replica.sh builds one)"
+    try:
+        import psycopg
+
+        with psycopg.connect(url, connect_timeout=2) as conn:
+            in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    except Exception as exc:
+        return f"the replica at DATABASE_REPLICA_URL does not answer: {exc}"
+    return None if in_recovery else "DATABASE_REPLICA_URL is not a standby (not in recovery)"
+
+
 def _missing_service(item) -> str | None:
     from django.db import connection
 
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}"
+    if item.get_closest_marker("replica"):
+        problem = connection.vendor != "postgresql" and "PostgreSQL" or _replica_streaming()
+        if problem:
+            return f"needs a streaming replica: {problem}"
     if item.get_closest_marker("redis"):
         problem = _redis_reachable()
         if problem:
