@@ -38,7 +38,7 @@ def _replica_streaming() -> str | None:
     try:
         import psycopg
 
-        with psycopg.connect(url, connect_timeout=2) as conn:
+        with psycopg.connect(url, dbname="postgres", connect_timeout=2) as conn:
             in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     except Exception as exc:
         return f"the replica at DATABASE_REPLICA_URL does not answer: {exc}"
