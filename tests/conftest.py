@@ -51,7 +51,7 @@ def _missing_service(item) -> str | None:
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}"
     if item.get_closest_marker("replica"):
-        problem = connection.vendor != "postgresql" and "PostgreSQL" or _replica_streaming()
+        problem = "needs PostgreSQL" if connection.vendor != "postgresql" else _replica_streaming()
         if problem:
             return f"needs a streaming replica: {problem}"
     if item.get_closest_marker("redis"):

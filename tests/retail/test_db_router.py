@@ -16,6 +16,7 @@ from retail.models import Product
 from tests.factories import ProductFactory, make_api_client
 from tests.inventory.api_support import BASE
 from tests.inventory.helpers import make_chain
+from tests.replica_support import settle
 
 # Committed rows, which the replica connection can see; flushed after each test.
 routed_db = pytest.mark.django_db(transaction=True, databases=["default", REPLICA_ALIAS])
@@ -80,6 +81,7 @@ def test_router_reads_outside_replica_reads_stay_on_the_primary(routed):
 @routed_db
 def test_router_replica_reads_go_to_the_replica_orm_and_raw_sql(routed):
     chain = make_chain()
+    settle()
     with replica_reads(), _Counts() as counts:
         assert Product.objects.filter(sku="JACKET-1").exists()
         rows = availability_at_store(store=chain.cph, products=[chain.jacket], channel=None)
@@ -90,6 +92,7 @@ def test_router_replica_reads_go_to_the_replica_orm_and_raw_sql(routed):
 @routed_db
 def test_router_after_a_write_in_the_block_reads_stay_on_the_primary(routed):
     ProductFactory(sku="SKU-1")
+    settle()
     with replica_reads():
         with _Counts() as before:
             Product.objects.filter(sku="SKU-1").exists()
@@ -127,6 +130,7 @@ def test_router_never_migrates_the_replica():
 @routed_db
 def test_router_opted_in_api_views_read_on_the_replica(routed):
     chain = make_chain()
+    settle()
     web = _client(chain.webshop)
     with _Counts() as counts:
         response = web.get(f"{BASE}/availability/", {"store": "DK-CPH01", "sku": "JACKET-1"})
@@ -143,6 +147,7 @@ def test_router_opted_in_api_views_read_on_the_replica(routed):
 @routed_db
 def test_router_views_not_opted_in_read_on_the_primary(routed):
     chain = make_chain()
+    settle()
     web = _client(chain.webshop)
     with _Counts() as counts:
         response = web.get(f"{BASE}/movements/", {"store": "DK-CPH01", "sku": "JACKET-1"})
@@ -153,10 +158,12 @@ def test_router_views_not_opted_in_read_on_the_primary(routed):
 @routed_db
 def test_router_a_caller_who_wrote_reads_its_writes_on_the_primary_for_a_while(routed, settings):
     chain = make_chain()
+    settle()
     web, other = _client(chain.webshop), _client(chain.webshop)
     body = {"store": "DK-CPH01", "reference": "R-1", "lines": [{"sku": "JACKET-1", "quantity": 2}]}
     placed = web.post(f"{BASE}/reservations/", body, format="json", HTTP_IDEMPOTENCY_KEY="r-1")
     assert placed.status_code == 201, placed.json()
+    settle()
     query = {"store": "DK-CPH01", "sku": "JACKET-1"}
     with _Counts() as writer:
         assert web.get(f"{BASE}/availability/", query).json()["results"][0]["available"] == 3
