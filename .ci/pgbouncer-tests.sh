@@ -2,7 +2,8 @@
 # The concurrency tests once more, through PgBouncer in transaction pooling (.ci/pgbouncer.sh):
 # every thread's transactions share a pool of 20 server connections, and nothing the code does
 # may outlive a transaction on the server.  Needs DATABASE_URL (its database name is reused
-# with a suffix) and REDIS_URL; bounded by a timeout.
+# with a suffix) and REDIS_URL; bounded by a timeout.  The test runner cannot drop its test
+# database while the bouncer still holds server connections to it: it is dropped here, forced.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 .ci/pgbouncer.sh
@@ -17,6 +18,7 @@ echo "== concurrency tests through PgBouncer (127.0.0.1:6432, transaction poolin
 SECONDS=0
 DATABASE_URL="postgres://postgres@127.0.0.1:6432/${NAME}" DATABASE_POOLER=pgbouncer \
     DATABASE_REPLICA_URL="" CI=true timeout 900 .venv/bin/python -m pytest -q -p no:cacheprovider \
+    -W "ignore:Error when trying to teardown test databases:pytest.PytestWarning" \
     tests/test_concurrency.py tests/test_pgbouncer.py \
     tests/orders/test_deadlocks.py tests/orders/test_wrong_pin_rollback.py \
     tests/orders/test_*concurrency*.py tests/inventory/test_*concurrency*.py \
