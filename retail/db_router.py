@@ -38,6 +38,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from retail import conf
+
 REPLICA_ALIAS = "replica"
 SESSION_HEADER = "X-Retail-Session"
 PIN_KEY = "retail:replica-pin:"
@@ -62,12 +64,12 @@ _scope: contextvars.ContextVar[_Scope | None] = contextvars.ContextVar(
 
 def replica_alias() -> str:
     """The replica's database alias, or "" when reads all go to the primary."""
-    alias = getattr(settings, "RETAIL_READ_REPLICA", "")
+    alias = conf.read_replica()
     return alias if alias and alias in connections.settings else ""
 
 
 def pin_seconds() -> int:
-    return int(getattr(settings, "RETAIL_REPLICA_PIN_SECONDS", 0))
+    return conf.replica_pin_seconds()
 
 
 def _note_write(scope: _Scope) -> Callable:
@@ -139,7 +141,9 @@ def _opened(scope: _Scope) -> Iterator[None]:
         scope.depth -= 1
 
 
-class _ReplicaReads(contextlib.ContextDecorator):
+class _ReplicaReads:
+    """``with replica_reads():`` or ``@replica_reads()``; each use opens its own block."""
+
     def __enter__(self):
         self._block = _replica_block()
         self._block.__enter__()
