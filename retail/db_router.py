@@ -31,6 +31,7 @@ import contextlib
 import contextvars
 import functools
 import hashlib
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from retail import conf
+
+logger = logging.getLogger(__name__)
 
 REPLICA_ALIAS = "replica"
 SESSION_HEADER = "X-Retail-Session"
@@ -74,7 +77,8 @@ def pin_seconds() -> int:
 
 def _note_write(scope: _Scope) -> Callable:
     def wrapper(execute, sql, params, many, context):
-        if not scope.written and not sql.lstrip()[:9].upper().startswith(_READS):
+        text = sql.lstrip()[:9].upper() if isinstance(sql, str) else ""
+        if not scope.written and not text.startswith(_READS):
             scope.written = True
         return execute(sql, params, many, context)
 
@@ -83,9 +87,14 @@ def _note_write(scope: _Scope) -> Callable:
 
 def _pinned(scope: _Scope) -> bool:
     if scope.pinned is None:
-        scope.pinned = bool(
-            scope.caller and pin_seconds() > 0 and cache.get(PIN_KEY + scope.caller)
-        )
+        try:
+            scope.pinned = bool(
+                scope.caller and pin_seconds() > 0 and cache.get(PIN_KEY + scope.caller)
+            )
+        except Exception:
+            # Without the cache nobody can tell whether this caller just wrote: the primary.
+            logger.warning("replica pin unknown (cache unavailable); reading on the primary")
+            scope.pinned = True
     return scope.pinned
 
 
@@ -117,7 +126,11 @@ def _scoped(caller: str | None) -> Iterator[_Scope]:
     finally:
         _scope.reset(token)
     if scope.written and caller and pin_seconds() > 0:
-        cache.set(PIN_KEY + caller, 1, pin_seconds())
+        try:
+            cache.set(PIN_KEY + caller, 1, pin_seconds())
+        except Exception:
+            # The write is committed; only the next read may be a moment old.
+            logger.warning("replica pin not kept (cache unavailable)")
 
 
 @contextlib.contextmanager

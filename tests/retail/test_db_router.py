@@ -6,12 +6,20 @@ alias runs, so they need committed rows (``transaction=True``) and PostgreSQL.
 """
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections, router, transaction
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient, APIRequestFactory
 
 from inventory.selectors import availability_at_store
-from retail.db_router import REPLICA_ALIAS, caller_key, read_alias, replica_reads
+from retail.db_router import (
+    PIN_KEY,
+    REPLICA_ALIAS,
+    ReplicaRoutingMiddleware,
+    caller_key,
+    read_alias,
+    replica_reads,
+)
 from retail.models import Product
 from tests.factories import ProductFactory, make_api_client
 from tests.inventory.api_support import BASE
@@ -189,3 +197,29 @@ def test_router_caller_key_tells_shoppers_of_one_key_apart():
     assert len({one, two, bare}) == 3
     assert bare == same_key_other_secret  # the public prefix names the key, never the secret
     assert caller_key(factory.get("/")) is None
+
+
+def _routed_read_view(request):
+    with replica_reads():
+        return read_alias()
+
+
+def test_router_middleware_pins_a_caller_until_the_mark_expires(routed):
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION="Api-Key pin1.secret")
+    middleware = ReplicaRoutingMiddleware(_routed_read_view)
+    assert middleware(request) == REPLICA_ALIAS
+    cache.set(PIN_KEY + caller_key(request), 1, 5)
+    assert middleware(request) is None
+    cache.delete(PIN_KEY + caller_key(request))
+    assert middleware(request) == REPLICA_ALIAS
+
+
+def test_router_without_the_cache_a_caller_reads_on_the_primary(routed, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    request = APIRequestFactory().get("/", HTTP_AUTHORIZATION="Api-Key pin2.secret")
+    assert ReplicaRoutingMiddleware(_routed_read_view)(request) is None
