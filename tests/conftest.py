@@ -32,17 +32,26 @@ def _redis_reachable() -> str | None:
 
 
 def _replica_streaming() -> str | None:
-    url = os.environ.get("DATABASE_REPLICA_URL")
-    if not url:
-        return "DATABASE_REPLICA_URL is not set (.ci/replica.sh builds one)"
+    from django.conf import settings
+
+    replica = settings.DATABASES.get("replica")
+    if replica is None or settings.DATABASES["default"]["PORT"] == replica["PORT"]:
+        return "no replica (RETAIL_TEST_REPLICA_URL or DATABASE_REPLICA_URL; .ci/replica.sh)"
     try:
         import psycopg
 
-        with psycopg.connect(url, dbname="postgres", connect_timeout=2) as conn:
+        with psycopg.connect(
+            host=replica["HOST"] or "127.0.0.1",
+            port=replica["PORT"] or 5432,
+            user=replica["USER"],
+            password=replica["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=2,
+        ) as conn:
             in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
     except Exception as exc:
-        return f"the replica at DATABASE_REPLICA_URL does not answer: {exc}"
-    return None if in_recovery else "DATABASE_REPLICA_URL is not a standby (not in recovery)"
+        return f"the replica does not answer: {exc}"
+    return None if in_recovery else "the replica alias is not a standby (not in recovery)"
 
 
 def _missing_service(item) -> str | None:
