@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages po-missing migrate seed lint worker beat clean
+.PHONY: run test test-pgbouncer install messages po-missing migrate seed lint worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The concurrency tests through PgBouncer (transaction pooling, 127.0.0.1:6432); needs
+# DATABASE_URL (PostgreSQL on 127.0.0.1:5432) and REDIS_URL.  CI runs it after `make test`.
+test-pgbouncer: install
+	.ci/pgbouncer-tests.sh
 
 lint: install
 	$(BIN)/ruff check .

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "retail.api.middleware.ApiJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything that reads or writes the database: one replica-routing scope per request.
+    "retail.db_router.ReplicaRoutingMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "retail.api.middleware.NulInputMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -133,6 +135,32 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # PostgreSQL-only refinements (NULLS NOT DISTINCT uniques, covering indexes) that the
     # SQLite demo can do without; model validation still checks the uniques.
     SILENCED_SYSTEM_CHECKS = ["models.W047", "models.W040"]
+# A PostgreSQL streaming replica for the reads that tolerate lag (retail.db_router): views
+# opt in with ``replica_reads()``; writes, reads after a write and reads in a transaction
+# stay on the primary.  Unset: everything on the primary.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests read the replica's copy of the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["retail.db_router.ReplicaRouter"]
+RETAIL_READ_REPLICA = "replica" if DATABASE_REPLICA_URL else ""
+# After a caller writes, its reads stay on the primary this long (read-your-writes across
+# requests; the replica's lag on a LAN is milliseconds).  0 turns the pin off.
+RETAIL_REPLICA_PIN_SECONDS = env.int("RETAIL_REPLICA_PIN_SECONDS", default=5)
+
+# PgBouncer in transaction pooling (DATABASE_POOLER=pgbouncer): consecutive transactions of
+# one Django connection may run on different server connections, so nothing may outlive a
+# transaction on the server: no server-side cursors (a named cursor lives across the
+# statements of .iterator()), no prepared statements (psycopg prepares a query after a few
+# runs), and session SETs only as SET LOCAL (retail code uses set_config(..., true)).
+DATABASE_POOLER = env.str("DATABASE_POOLER", default="")
+if DATABASE_POOLER == "pgbouncer":
+    for _alias in DATABASES:
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # django-prometheus' wrappers of the same backends: queries, errors and connections by alias
 # at /metrics.  ``connection.vendor`` stays "postgresql" / "sqlite".
 _PROMETHEUS_DB_ENGINES = {

@@ -6,7 +6,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from retail.settings import *  # noqa: F403
-from retail.settings import REST_FRAMEWORK
+from retail.settings import REST_FRAMEWORK, env
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -31,3 +31,18 @@ RETAIL_LOCK_ORDER_STRICT = True
 # The whole suite authenticates through remembered keys (retail/api/key_cache.py): in
 # one process local memory is a shared cache; CI's REDIS_URL makes it Redis.
 RETAIL_API_KEY_CACHE = True
+# The suite's tests run in a transaction the replica connection cannot see, so reads stay on
+# the primary unless a test routes them (tests/test_replica*.py switch RETAIL_READ_REPLICA
+# on).  Without DATABASE_REPLICA_URL a PostgreSQL run still gets a "replica" alias: a test
+# mirror of the primary's test database, for the router's own tests.
+# CI hands the test process its replica as RETAIL_TEST_REPLICA_URL (.ci/replica.sh), not as
+# DATABASE_REPLICA_URL: servers that tests start with the production settings would read
+# the CI database's copy instead of their test database's.
+RETAIL_READ_REPLICA = ""
+if os.environ.get("RETAIL_TEST_REPLICA_URL") and "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {  # noqa: F405
+        **env.db_url_config(os.environ["RETAIL_TEST_REPLICA_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+if "replica" not in DATABASES and DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405

@@ -31,11 +31,38 @@ def _redis_reachable() -> str | None:
     return None
 
 
+def _replica_streaming() -> str | None:
+    from django.conf import settings
+
+    replica = settings.DATABASES.get("replica")
+    if replica is None or settings.DATABASES["default"]["PORT"] == replica["PORT"]:
+        return "no replica (RETAIL_TEST_REPLICA_URL or DATABASE_REPLICA_URL; .ci/replica.sh)"
+    try:
+        import psycopg
+
+        with psycopg.connect(
+            host=replica["HOST"] or "127.0.0.1",
+            port=replica["PORT"] or 5432,
+            user=replica["USER"],
+            password=replica["PASSWORD"] or None,
+            dbname="postgres",
+            connect_timeout=2,
+        ) as conn:
+            in_recovery = conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]
+    except Exception as exc:
+        return f"the replica does not answer: {exc}"
+    return None if in_recovery else "the replica alias is not a standby (not in recovery)"
+
+
 def _missing_service(item) -> str | None:
     from django.db import connection
 
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         return f"needs PostgreSQL (DATABASE_URL), running on {connection.vendor}"
+    if item.get_closest_marker("replica"):
+        problem = "needs PostgreSQL" if connection.vendor != "postgresql" else _replica_streaming()
+        if problem:
+            return f"needs a streaming replica: {problem}"
     if item.get_closest_marker("redis"):
         problem = _redis_reachable()
         if problem:

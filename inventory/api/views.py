@@ -33,6 +33,7 @@ from retail.api.idempotency import IdempotentMixin
 from retail.api.parsing import parse_input
 from retail.api.schema import ERROR
 from retail.api.scope import call_channel, call_store, customer_get
+from retail.db_router import replica_reads
 from retail.errors import InvalidGtinError, UnknownProductError
 from retail.gtin import gtin14
 from retail.models import Product, ProductGtin
@@ -57,6 +58,7 @@ class AvailabilityAtStoreView(APIView):
             "are listed in `unknown_skus`. Four queries whatever the number of SKUs."
         ),
     )
+    @replica_reads()
     def get(self, request):
         params = _parse(
             serializers.AvailabilityAtStoreQuerySerializer, request.query_params, request
@@ -94,6 +96,7 @@ class AvailabilityAcrossStoresView(APIView):
             "`unknown_product` on `sku`. Five queries whatever the number of stores."
         ),
     )
+    @replica_reads()
     def get(self, request):
         params = _parse(
             serializers.AvailabilityAcrossStoresQuerySerializer, request.query_params, request
@@ -133,6 +136,7 @@ class AvailabilityForChannelView(APIView):
             "in `unknown_skus`. Four queries whatever the number of SKUs and locations."
         ),
     )
+    @replica_reads()
     def get(self, request):
         params = _parse(
             serializers.AvailabilityForChannelQuerySerializer, request.query_params, request

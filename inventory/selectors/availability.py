@@ -16,10 +16,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import connection
 from django.db.models import Q
 
 from inventory.models import ChannelLocation, SafetyBuffer, StockLevel
+from retail.db_router import read_connection
 from retail.models import Category, Channel, Product, Store
 
 # The bulk endpoint of a webshop listing page asks for at most this many SKUs at once.
@@ -323,7 +323,7 @@ def availability_for_channel(*, channel: Channel, products: Sequence[Product]) -
         channel=channel, stores=None, products=products, store_filter=Q(store_id__in=serving)
     )
     sql, params = _channel_sums_sql(channel=channel, product_ids=list(totals), buffers=buffers)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sql, params)
         sums = cursor.fetchall()
     totals.update(sums)

@@ -43,6 +43,7 @@ from retail.api.scope import (
     customer_readable,
     store_get,
 )
+from retail.db_router import replica_reads
 
 ERRORS = {400: ERROR, 401: ERROR, 403: ERROR, 404: ERROR, 409: ERROR, 422: ERROR}
 COLLECT = (Order.Fulfilment.CLICK_COLLECT, Order.Fulfilment.COLLECT_OTHER)
@@ -199,6 +200,7 @@ class PurchaseHistoryView(generics.GenericAPIView):
             "number of purchases."
         ),
     )
+    @replica_reads()
     def get(self, request):
         params = parse(r.HistoryQuerySerializer, request.query_params, request)
         customer = customer_readable(request, customer_get(params["customer"]))

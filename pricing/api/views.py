@@ -30,6 +30,7 @@ from pricing.selectors import (
 from pricing.services.revision import rules_revision_current, rules_snapshot, rules_version
 from retail.api.parsing import parse_input
 from retail.api.schema import ERROR
+from retail.db_router import replica_reads
 from retail.errors import DomainError, TooManySkusError
 from retail.models import Language
 
@@ -80,6 +81,7 @@ class BasketPriceView(APIView):
             "A read: no Idempotency-Key."
         ),
     )
+    @replica_reads()
     def post(self, request):
         data = _parse(serializers.BasketSerializer, request.data, request)
         scope = call_scope(
@@ -129,6 +131,7 @@ class PriceLookupView(APIView):
             "A SKU without a price in this channel and store is left out."
         ),
     )
+    @replica_reads()
     def get(self, request):
         params = _parse(serializers.PriceLookupRequestSerializer, request.query_params, request)
         skus = [
@@ -181,6 +184,7 @@ class CampaignListView(generics.ListAPIView):
             "needed, member-only groups and what they apply to."
         ),
     )
+    @replica_reads()
     def get(self, request, *args, **kwargs):
         params = _parse(serializers.CampaignListRequestSerializer, request.query_params, request)
         scope = call_scope(request, channel_code=params.get("channel", ""))

@@ -26,6 +26,7 @@ from pricing.loader.sql import (
     to_percent,
 )
 from pricing.models import Campaign, CampaignKind
+from retail.db_router import read_connection
 
 logger = logging.getLogger(__name__)
 
@@ -191,7 +192,7 @@ def campaigns_load(
     )
     wide = cache.basket_wide_ids if cache is not None else None
     params = [] if wide is None else [list_param(wide)]
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             statement("campaigns_wide_given", _wide_given_sql)
             if wide is not None

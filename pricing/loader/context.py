@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import connection
 from django.utils import timezone
 
 from pricing.coupon_checks import coupon_check, coupon_code_normalise
 from pricing.engine.types import PricingContext
 from pricing.errors import CouponNotFoundError
 from pricing.loader.sql import at_param, in_list, list_param, statement, to_datetime
+from retail.db_router import read_connection
 from retail.models import Channel, Customer, Store
 
 
@@ -82,7 +82,7 @@ def context_build(
     found: dict[str, tuple[_CouponFacts, int]] = {}
     if customer_id is not None or normalised:
         moment = at_param(at)
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 statement("context", _context_sql),
                 [customer_id, moment, moment, customer_id, list_param(set(normalised))],

@@ -20,6 +20,7 @@ from pricing import conf
 from pricing.engine.types import PricingContext, ProductInfo
 from pricing.errors import VatRateMissingError
 from pricing.loader.sql import in_list, joined, list_param, statement, to_date, to_percent
+from retail.db_router import read_connection
 from retail.models import Category
 
 
@@ -86,7 +87,7 @@ def _product_row(row: Sequence) -> ProductRow:
 
 def product_rows_by_ids(ids: Collection[int]) -> list[ProductRow]:
     """Return the rows of these products (unknown ids left out); one query."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(statement("products_by_ids", _by_ids_sql), [list_param(ids)])
         return [_product_row(row) for row in cursor.fetchall()]
 
@@ -100,7 +101,7 @@ def product_rows_by_codes(
     """
     by_sku: dict[str, ProductRow] = {}
     by_gtin: dict[str, tuple[ProductRow, int]] = {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             statement("products_by_codes", _by_codes_sql),
             [list_param(skus), list_param(gtin_keys)],
@@ -154,7 +155,7 @@ def products_build(
     ancestors: dict[int, set[int]] = defaultdict(set)
     periods = []
     revision = None
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             statement("products_reference", _reference_sql),
             [

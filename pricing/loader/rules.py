@@ -5,14 +5,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import datetime
 
-from django.db import connection
-
 from pricing.engine.types import PriceRule, PricingContext, ProductInfo, References, Rules
 from pricing.loader.campaigns import campaigns_load
 from pricing.loader.products import ProductRow, product_rows_by_ids, products_build
 from pricing.loader.references import Wanted, names_sql_branches, references_build
 from pricing.loader.scope import codes_of, ids_of, in_scope, scope_columns
 from pricing.loader.sql import at_param, in_list, list_param, statement, to_datetime, to_decimal
+from retail.db_router import read_connection
 
 
 def rules_load(
@@ -90,7 +89,7 @@ def prices_load(
     """
     wanted = wanted or Wanted(basket=products, campaigns=(), context=context)
     at = at_param(context.at)
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             statement("prices", _prices_sql),
             [

@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from pricing.models import (
     ProductSet,
     RulesRevision,
 )
+from retail.db_router import read_connection
 from retail.models import Channel, Store, VatRate
 
 _ROW = 1
@@ -50,7 +50,7 @@ def rules_revision_current() -> int:
     One indexed read on every remembered price lookup and basket, so it skips
     the ORM's query building (a tenth of the time on this path).
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(_REVISION_SQL, [_ROW])
         row = cursor.fetchone()
     return (row[0] if row else 0) or 0

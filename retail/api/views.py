@@ -14,6 +14,7 @@ from retail.api.idempotency import IdempotentMixin
 from retail.api.schema import ERROR
 from retail.api.scope import call_channel, customer_readable, is_till
 from retail.api.throttling import ApiClientRateThrottle, GuessableIdentifierThrottle
+from retail.db_router import replica_reads
 from retail.errors import CustomerIdentifierRequiredError
 from retail.models import Channel, Customer, Product, ProductGtin, Store
 from retail.selectors import customer_find
@@ -37,6 +38,14 @@ class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.StoreFilter
     lookup_field = "code"
 
+    @replica_reads()
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @replica_reads()
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
 
 class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """The catalogue: filter by SKU, GTIN, category (with sub-categories), brand or words."""
@@ -53,6 +62,14 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.ProductFilter
     lookup_field = "sku"
     lookup_value_regex = "[^/]+"
+
+    @replica_reads()
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @replica_reads()
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
 
 
 class CustomerViewSet(IdempotentMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):

@@ -43,9 +43,16 @@ def own_redis(tmp_path):
 
 
 @pytest.fixture
-def faults_queue(own_redis, settings):
-    """Cache, broker and results of this process on ``own_redis``; yields the test's queue."""
+def faults_queue(own_redis, settings, monkeypatch):
+    """Cache, broker and results of this process on ``own_redis``; yields the test's queue.
+
+    The queues by kind are off meanwhile, so every task goes to the test's queue and its
+    workers (``retail.celery.QUEUE_OF_TASK``, as in the shared ``celery_worker_process``).
+    """
+    from retail import celery as retail_celery
     from retail.celery import app
+
+    monkeypatch.setattr(retail_celery, "QUEUE_OF_TASK", {})
 
     settings.CACHES = {
         "default": {

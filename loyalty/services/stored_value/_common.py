@@ -155,9 +155,14 @@ def _count_outside(pk: int) -> bool:
     try:
         sql, params = query.get_compiler(connection=other).as_sql()
         with other.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '1s'")
+            # One transaction with a transaction-local timeout: behind PgBouncer's transaction
+            # pooling a session SET would stay on a server connection other clients reuse.
+            cursor.execute("BEGIN")
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
             cursor.execute(sql, params)
-            return cursor.rowcount == 1
+            written = cursor.rowcount == 1
+            cursor.execute("COMMIT")
+            return written
     except DatabaseError:
         return False
     finally:
