@@ -81,6 +81,16 @@ def _missing_service(item) -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``pgbouncer`` run only through PgBouncer (.ci/pgbouncer-tests.sh)."""
+    if os.environ.get("DATABASE_POOLER") == "pgbouncer":
+        return
+    pooled = [item for item in items if item.get_closest_marker("pgbouncer") is not None]
+    if pooled:
+        config.hook.pytest_deselected(items=pooled)
+        items[:] = [item for item in items if item.get_closest_marker("pgbouncer") is None]
+
+
 def pytest_runtest_setup(item):
     problem = _missing_service(item)
     if problem:
