@@ -162,8 +162,11 @@ class Worker:
 
 
 def _reset_celery_connections(app) -> None:
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # kombu keeps one pool per broker in a registry of its own: close them AND empty it, or
+    # the next test on the suite's broker gets the closed pool ("Acquire on closed pool").
+    from kombu import pools
+
+    pools.reset()
     app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
