@@ -35,7 +35,7 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
@@ -50,12 +50,14 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from retail.api.examples import operations
+from retail.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from tests.conftest import SUMMARY
 from tests.factories import make_api_client
 
 # CI's budget; a longer run: FUZZ_MAX_EXAMPLES=200 FUZZ_SCENARIOS=200 FUZZ_COVERAGE=1.
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", 12))  # per operation, besides its examples
-SCENARIOS = int(os.environ.get("FUZZ_SCENARIOS", 25))  # stateful journeys per identity
-STEPS = 10  # calls per journey at most
+SCENARIOS = int(os.environ.get("FUZZ_SCENARIOS", 30))  # stateful journeys per identity
+STEPS = 12  # calls per journey at most
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -80,7 +82,7 @@ SETTINGS = {
     "suppress_health_check": list(HealthCheck),
 }
 
-COUNTS: Counter = Counter()  # (phase, "cases" | "requests") -> n
+COUNTS: Counter = Counter()  # (phase, "cases" | "requests" | "links followed") -> n
 STATUSES: Counter = Counter()  # stateful (operation, status) -> n; FUZZ_STATUSES=1 prints them
 
 
@@ -127,6 +129,19 @@ def flatmap_body(context, body):
     return st.one_of(st.just(body), st.sampled_from(examples))
 
 
+@schema.hook
+def flatmap_headers(context, headers):
+    """As often as not, a fresh valid ``Idempotency-Key`` where one is taken.
+
+    A generated key is often invalid (400) or, short and reused, the key of
+    another body (422): both documented, but a journey would end there.
+    """
+    if not isinstance(headers, dict) or IDEMPOTENCY_HEADER not in headers:
+        return st.just(headers)
+    fresh = st.uuids().map(lambda key: {**headers, IDEMPOTENCY_HEADER: f"fuzz-{key}"})
+    return st.one_of(st.just(headers), fresh)
+
+
 @pytest.fixture(scope="module")
 def demo_chain(django_db_setup, django_db_blocker):
     """Seed the small demo chain once for the module; empty the database afterwards."""
@@ -149,19 +164,21 @@ def demo_chain(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="module", autouse=True)
 def _report_counts(request):
+    """Leave the cases run per phase for the end of the pytest run."""
     yield
-    if not COUNTS:
-        return
     phases = sorted({phase for phase, _ in COUNTS})
-    parts = [f"{p}: {COUNTS[p, 'cases']} cases, {COUNTS[p, 'requests']} requests" for p in phases]
+    if not phases:
+        return
+    parts = [
+        f"{p}: {COUNTS[p, 'cases']} cases, {COUNTS[p, 'requests']} requests"
+        + (f" ({COUNTS[p, 'links followed']} along a link)" if COUNTS[p, "links followed"] else "")
+        for p in phases
+    ]
     total = sum(COUNTS[p, "cases"] for p in phases)
-    line = f"API fuzz: {'; '.join(parts)}; {total} cases in all"
-    capture = request.config.pluginmanager.get_plugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n{line}")
-        if os.environ.get("FUZZ_STATUSES"):
-            for (label, status), n in sorted(STATUSES.items()):
-                print(f"  {label} {status}: {n}")
+    lines = [f"API fuzz ({connection.vendor}): {'; '.join(parts)}; {total} cases in all"]
+    if os.environ.get("FUZZ_STATUSES"):
+        lines += [f"  {label} {status}: {n}" for (label, status), n in sorted(STATUSES.items())]
+    request.config.stash.setdefault(SUMMARY, []).extend(lines)
 
 
 @pytest.fixture
@@ -224,7 +241,19 @@ def test_api_fuzz_stateful_journeys_follow_the_links(identity, identities):
 
     class Journey(schema.as_state_machine()):
         def setup(self):
-            cache.clear()  # a journey is not throttled by the ones before it
+            # Every journey starts from the seeded chain, not throttled by the ones before it:
+            # Hypothesis replays journeys and needs the same answers to the same calls.
+            cache.clear()
+            self._savepoint = transaction.savepoint()
+
+        def teardown(self):
+            transaction.savepoint_rollback(self._savepoint)
+            super().teardown()
+
+        def step(self, input):
+            if input.transition is not None and input.applied_parameters:
+                COUNTS["stateful", "links followed"] += 1
+            return super().step(input)
 
         def get_call_kwargs(self, case):
             return call_kwargs
