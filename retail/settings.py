@@ -445,6 +445,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "retail.api.examples.document_operations",
+        "retail.api.links.add_links",
     ],
     # The docs page loads Swagger UI and Redoc from our static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -91,6 +91,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = [item for item in items if item.get_closest_marker("pgbouncer") is None]
 
 
+# Lines a test module leaves for the end of the run (the API fuzzer's case counts).
+SUMMARY = pytest.StashKey[list[str]]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    for line in config.stash.get(SUMMARY, []):
+        terminalreporter.write_line(line)
+
+
 def pytest_runtest_setup(item):
     problem = _missing_service(item)
     if problem:

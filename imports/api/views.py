@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -146,7 +146,7 @@ class RunPreviewView(APIView):
 
 
 class RunConfirmView(APIView):
-    parser_classes = [JSONParser, FormParser]
+    # JSON only (the default): a list of warning codes is not a flat form.
 
     @extend_schema(
         operation_id="imports_run_confirm",

@@ -102,6 +102,23 @@ def test_api_upload_poll_preview_confirm(erp, prices, django_capture_on_commit_c
     assert again.json()["code"] == "import_run_state"
 
 
+def test_api_confirm_takes_json_only(erp, prices, django_capture_on_commit_callbacks):
+    # Found checking the schema: confirm advertised a form body for its list of warning codes.
+    content = csv_bytes(HEADERS, [["PUBLIC", "API-1", "40,00", "2030-01-01", ""]])
+    with django_capture_on_commit_callbacks(execute=True):
+        run_id = _upload(erp, content).json()["id"]
+
+    form = erp.post(
+        f"/api/v1/imports/runs/{run_id}/confirm/",
+        {"confirmed_warnings": "price_change_large"},
+        format="multipart",
+    )
+
+    assert form.status_code == 415
+    assert form.json()["code"] == "unsupported_media_type"
+    assert erp.get(f"/api/v1/imports/runs/{run_id}/").json()["status"] == "previewed"
+
+
 def test_api_errors_share_one_shape(erp, prices, django_capture_on_commit_callbacks):
     wrong_type = _upload(erp, b"hello", name="notes.txt")
     assert wrong_type.status_code == 400
