@@ -14,12 +14,12 @@ drop() {
 }
 drop
 trap drop EXIT
-echo "== concurrency tests through PgBouncer (127.0.0.1:6432, transaction pooling)"
+echo "== the production journey and the concurrency tests through PgBouncer (127.0.0.1:6432, transaction pooling)"
 SECONDS=0
 DATABASE_URL="postgres://postgres@127.0.0.1:6432/${NAME}" DATABASE_POOLER=pgbouncer \
     RETAIL_TEST_REPLICA_URL="" DATABASE_REPLICA_URL="" CI=true timeout 900 .venv/bin/python -m pytest -q -p no:cacheprovider \
     -W "ignore:Error when trying to teardown test databases:pytest.PytestWarning" \
-    tests/test_concurrency.py tests/test_pgbouncer.py \
+    tests/test_concurrency.py tests/test_pgbouncer.py tests/runtime/test_production_runtime.py \
     tests/orders/test_deadlocks.py tests/orders/test_wrong_pin_rollback.py \
     tests/orders/test_*concurrency*.py tests/inventory/test_*concurrency*.py \
     tests/loyalty/test_*concurrency*.py
