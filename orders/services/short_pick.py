@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from inventory.services import stock_levels_lock
 from orders.errors import InvalidOrderStateError
 from orders.models import Order, OrderLine, Refund
-from orders.selectors_figures import substitute_quote
+from orders.selectors_short_pick import substitute_quote
 from orders.services.history import order_event
 from orders.services.order_lines import substitute_line_add
 from orders.services.stock import line_unreserve, reservation_ttl_left, reserve

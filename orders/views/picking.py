@@ -15,7 +15,8 @@ from orders.forms import MAX_CODE_LENGTH, ShipForm, ShortPickForm
 from orders.history_words import order_history
 from orders.models import Order, OrderLine
 from orders.queue import PICKABLE_STATUSES, order_page_lines
-from orders.selectors_figures import order_figures, refund_preview, substitute_quote
+from orders.selectors_figures import order_figures
+from orders.selectors_short_pick import refund_preview, substitute_quote
 from orders.services.fulfilment import (
     order_line_pick,
     order_line_short_pick,
